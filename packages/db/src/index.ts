@@ -1,0 +1,3 @@
+export * from './database.ts';
+export * from './pg-errors.ts';
+export * from './schema/index.ts';

@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './global-id.ts';
+export * from './names.ts';
+export * from './roles.ts';
+export * from './validate.ts';
