@@ -1,4 +1,6 @@
+export * from './actor.ts';
 export * from './errors.ts';
+export * from './event.ts';
 export * from './global-id.ts';
 export * from './names.ts';
 export * from './roles.ts';

@@ -1,20 +1,20 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { projects, users } from './identity.ts';
 
 /**
  * The append-only audit and activity log. Each row is written in the same
  * transaction as the change it records; subscriptions stream these rows.
+ * No foreign keys: the log outlives the users and projects it mentions.
  */
 export const events = pgTable(
   'events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    at: timestamp('at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     type: text('type').notNull(),
-    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorId: uuid('actor_id'),
     actorName: text('actor_name'),
     /** Null for platform-wide events, which only platform admins see. */
-    projectId: uuid('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    projectId: uuid('project_id'),
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
     summary: text('summary').notNull(),

@@ -1,0 +1,112 @@
+import { apiTokens, type Database, memberships, sessions, users } from '@levante/db';
+import {
+  ACCESS_EVENT_TYPES,
+  type Actor,
+  forbidden,
+  type LevanteEvent,
+  unauthenticated,
+} from '@levante/domain';
+import { eq } from 'drizzle-orm';
+import type { EventBus } from '../event-bus/event-bus.ts';
+import { assertActive, authorizeProject } from '../projects/project-access.ts';
+import { PushIterator } from './push-iterator.ts';
+
+const MAX_BUFFERED = 1000;
+
+/** What a subscriber may see right now, reloaded when an event may change it. */
+interface AccessView {
+  readonly isAdmin: boolean;
+  readonly projectIds: ReadonlySet<string>;
+}
+
+export interface SubscriptionFilter {
+  readonly projectId?: string | null;
+  readonly types?: readonly string[] | null;
+}
+
+/**
+ * Live event streams. A subscriber receives only events of projects it may
+ * see; when an event changes its access (membership, admin rights, account,
+ * credential), its access is checked again and the stream ends if it is lost.
+ */
+export class EventSubscriptions {
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+  ) {}
+
+  async open(actor: Actor, filter: SubscriptionFilter): Promise<AsyncIterableIterator<LevanteEvent>> {
+    assertActive(actor);
+    const { projectId } = filter;
+    if (projectId) await authorizeProject(this.db, actor, projectId, 'event.read');
+    const types = filter.types && filter.types.length > 0 ? new Set(filter.types) : null;
+    let view = await this.#load(actor);
+    let pending = Promise.resolve();
+    const iterator = new PushIterator<LevanteEvent>(MAX_BUFFERED, () => unsubscribe());
+
+    const handle = async (event: LevanteEvent) => {
+      const visibleBefore = isVisible(view, event, projectId);
+      if (concernsAccess(actor, event)) {
+        try {
+          view = await this.#load(actor);
+        } catch (error) {
+          if (visibleBefore) iterator.push(event);
+          iterator.fail(error);
+          return;
+        }
+      }
+      if ((visibleBefore || isVisible(view, event, projectId)) && (!types || types.has(event.type))) {
+        iterator.push(event);
+      }
+      if (projectId && !view.isAdmin && !view.projectIds.has(projectId)) {
+        iterator.fail(forbidden('You no longer have access to this project.'));
+      }
+    };
+    // Events are handled one after another so that they keep their order.
+    const unsubscribe = this.bus.subscribe((event) => {
+      pending = pending.then(() => handle(event)).catch((error: unknown) => iterator.fail(error));
+    });
+    return iterator;
+  }
+
+  async #load(actor: Actor): Promise<AccessView> {
+    const [user] = await this.db
+      .select({ isAdmin: users.isAdmin, disabledAt: users.disabledAt })
+      .from(users)
+      .where(eq(users.id, actor.userId));
+    if (!user || user.disabledAt) throw unauthenticated('This account is disabled.');
+    if (!(await this.#credentialValid(actor))) throw unauthenticated('Your session or token is no longer valid.');
+    const rows = await this.db
+      .select({ projectId: memberships.projectId })
+      .from(memberships)
+      .where(eq(memberships.userId, actor.userId));
+    return { isAdmin: user.isAdmin, projectIds: new Set(rows.map((r) => r.projectId)) };
+  }
+
+  async #credentialValid(actor: Actor): Promise<boolean> {
+    const { kind, id } = actor.credential;
+    if (kind === 'session') {
+      const [row] = await this.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id));
+      return row !== undefined;
+    }
+    const [row] = await this.db
+      .select({ revokedAt: apiTokens.revokedAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.id, id));
+    return row !== undefined && row.revokedAt === null;
+  }
+}
+
+function isVisible(view: AccessView, event: LevanteEvent, projectId: string | null | undefined): boolean {
+  if (projectId) return event.projectId === projectId && (view.isAdmin || view.projectIds.has(projectId));
+  if (view.isAdmin) return true;
+  return event.projectId !== null && view.projectIds.has(event.projectId);
+}
+
+/** Whether `event` may change what `actor` is allowed to see. */
+function concernsAccess(actor: Actor, event: LevanteEvent): boolean {
+  if (event.subjectId === actor.userId && event.type.startsWith('user.')) return true;
+  if (event.type === 'api_token.revoked') return event.subjectId === actor.credential.id;
+  if (!ACCESS_EVENT_TYPES.has(event.type)) return false;
+  return event.subjectId === actor.userId || event.type === 'project.deleted';
+}

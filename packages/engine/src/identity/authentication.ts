@@ -1,0 +1,117 @@
+import { apiTokens, type Database, sessions, users } from '@levante/db';
+import { type Actor, unauthenticated, usernameSchema, validate } from '@levante/domain';
+import { and, eq, lt } from 'drizzle-orm';
+import { z } from 'zod';
+import type { UnitOfWork } from '../unit-of-work.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { decoyPasswordHash, verifyPassword } from './password-hasher.ts';
+import { API_TOKEN_PREFIX, hashToken, newSecretToken, SESSION_PREFIX } from './secret-token.ts';
+
+export const SESSION_TTL_MS = 7 * 24 * 3600_000;
+/** Last-used times are written at most this often, so reads do not turn into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+const loginSchema = z.object({
+  username: usernameSchema,
+  password: z.string().min(1, 'Enter your password.').max(256, 'This password is too long.'),
+});
+
+export interface LoginResult {
+  readonly actor: Actor;
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+export class Authentication {
+  constructor(
+    private readonly db: Database,
+    private readonly uow: UnitOfWork,
+    private readonly throttle: LoginThrottle,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Checks a password and opens a session. `client` is the caller's address, for throttling. */
+  async login(input: { username: string; password: string }, client: string): Promise<LoginResult> {
+    this.throttle.assertAllowed(client);
+    const { username, password } = validate(loginSchema, input);
+    const [user] = await this.db.select().from(users).where(eq(users.username, username));
+    const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
+    if (!user || !valid) {
+      this.throttle.recordFailure(client);
+      throw unauthenticated('The username or password is wrong.');
+    }
+    if (user.disabledAt) throw unauthenticated('This account is disabled. Ask a platform admin.');
+    const token = newSecretToken(SESSION_PREFIX);
+    const expiresAt = new Date(this.now().getTime() + SESSION_TTL_MS);
+    const [session] = await this.uow.run(async (tx) => {
+      await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, this.now())));
+      return tx.insert(sessions).values({ userId: user.id, tokenHash: hashToken(token), expiresAt }).returning();
+    });
+    return {
+      token,
+      expiresAt,
+      actor: {
+        userId: user.id,
+        username: user.username,
+        isAdmin: user.isAdmin,
+        mustChangePassword: user.mustChangePassword,
+        credential: { kind: 'session', id: session!.id },
+      },
+    };
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    if (actor.credential.kind !== 'session') return;
+    await this.db.delete(sessions).where(eq(sessions.id, actor.credential.id));
+  }
+
+  /** Resolves a session or API token to the actor it stands for, or throws UNAUTHENTICATED. */
+  async authenticate(token: string): Promise<Actor> {
+    if (token.startsWith(SESSION_PREFIX)) return this.#fromSession(token);
+    if (token.startsWith(API_TOKEN_PREFIX)) return this.#fromApiToken(token);
+    throw unauthenticated('This token is not valid.');
+  }
+
+  async #fromSession(token: string): Promise<Actor> {
+    const [row] = await this.db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, hashToken(token)));
+    const now = this.now();
+    if (!row) throw unauthenticated('Your session has ended. Log in again.');
+    if (row.session.expiresAt <= now) throw unauthenticated('Your session has expired. Log in again.');
+    if (row.user.disabledAt) throw unauthenticated('This account is disabled. Ask a platform admin.');
+    if (now.getTime() - row.session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      await this.db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, row.session.id));
+    }
+    return { ...actorOf(row.user), credential: { kind: 'session', id: row.session.id } };
+  }
+
+  async #fromApiToken(token: string): Promise<Actor> {
+    const [row] = await this.db
+      .select({ token: apiTokens, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.tokenHash, hashToken(token)));
+    const now = this.now();
+    if (!row) throw unauthenticated('This API token is not valid.');
+    if (row.token.revokedAt) throw unauthenticated('This API token has been revoked.');
+    if (row.token.expiresAt && row.token.expiresAt <= now) throw unauthenticated('This API token has expired.');
+    if (row.user.disabledAt) throw unauthenticated('This account is disabled. Ask a platform admin.');
+    const lastUsed = row.token.lastUsedAt?.getTime() ?? 0;
+    if (now.getTime() - lastUsed > TOUCH_INTERVAL_MS) {
+      await this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
+    }
+    return { ...actorOf(row.user), credential: { kind: 'apiToken', id: row.token.id } };
+  }
+}
+
+function actorOf(user: typeof users.$inferSelect): Omit<Actor, 'credential'> {
+  return {
+    userId: user.id,
+    username: user.username,
+    isAdmin: user.isAdmin,
+    mustChangePassword: user.mustChangePassword,
+  };
+}

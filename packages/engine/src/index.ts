@@ -1,0 +1,11 @@
+export type { FirstAdmin } from './bootstrap/first-admin.ts';
+export { createEngine, type Engine, type EngineOptions } from './engine.ts';
+export type { EventBus, EventListener } from './event-bus/event-bus.ts';
+export { InProcessEventBus } from './event-bus/in-process-event-bus.ts';
+export type { SubscriptionFilter } from './events/event.subscriptions.ts';
+export type { CreatedApiToken } from './identity/api-token.commands.ts';
+export { SESSION_TTL_MS } from './identity/authentication.ts';
+export type { CreatedUser } from './identity/user.commands.ts';
+export type { Edge, Page, PageArgs } from './pagination.ts';
+export type { Member } from './projects/membership.queries.ts';
+export type { VisibleProject } from './projects/project.queries.ts';
