@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -22,6 +23,8 @@ export interface DatabaseHandle {
   readonly kind: 'pglite' | 'postgres';
   /** Where the data lives, for people: a directory or a URL without its password. */
   readonly location: string;
+  /** Whether the database answers, for readiness checks. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     db: db as unknown as Database,
     kind: 'pglite',
     location: dataDir ?? 'memory',
+    ping: () => answers(db),
     close: () => client.close(),
   };
 }
@@ -72,8 +76,16 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     db: db as unknown as Database,
     kind: 'postgres',
     location: redactUrl(url),
+    ping: () => answers(db),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+function answers(db: { execute(query: SQL): Promise<unknown> }): Promise<boolean> {
+  return db.execute(sql`select 1`).then(
+    () => true,
+    () => false,
+  );
 }
 
 function redactUrl(url: string): string {

@@ -38,7 +38,8 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 }
 
 export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): (string | number)[] {
-  const invalid = () => badInput('after', 'This cursor is not valid; use a cursor returned by a previous page.');
+  const invalid = () =>
+    badInput('after', 'This cursor is not valid; use a cursor returned by a previous page.');
   if (cursor.length > 500) throw invalid();
   let key: unknown;
   try {

@@ -39,9 +39,6 @@ const defaultTabs = config.operations.map(({ query }) => ({ query }));
 const container = document.getElementById('graphiql');
 if (container) {
   createRoot(container).render(
-    <GraphiQL
-      fetcher={fetcher}
-      defaultTabs={defaultTabs.length > 0 ? defaultTabs : undefined}
-    />,
+    <GraphiQL fetcher={fetcher} defaultTabs={defaultTabs.length > 0 ? defaultTabs : undefined} />,
   );
 }

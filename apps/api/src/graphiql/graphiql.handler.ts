@@ -79,7 +79,12 @@ function acceptsGzip(req: IncomingMessage): boolean {
   return typeof header === 'string' && /\bgzip\b/.test(header);
 }
 
-function sendAsset(req: IncomingMessage, res: ServerResponse, asset: EncodedAsset, contentType: string): void {
+function sendAsset(
+  req: IncomingMessage,
+  res: ServerResponse,
+  asset: EncodedAsset,
+  contentType: string,
+): void {
   setCommonHeaders(res, contentType);
   res.setHeader('etag', asset.etag);
   res.setHeader('vary', 'accept-encoding');

@@ -56,9 +56,7 @@ export const apiTokens = pgTable(
   },
   (t) => [
     uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash),
-    uniqueIndex('api_tokens_user_name_key')
-      .on(t.userId, t.name)
-      .where(sql`${t.revokedAt} is null`),
+    uniqueIndex('api_tokens_user_name_key').on(t.userId, t.name).where(sql`${t.revokedAt} is null`),
   ],
 );
 export type ApiTokenRow = typeof apiTokens.$inferSelect;

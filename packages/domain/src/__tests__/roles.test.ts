@@ -20,7 +20,9 @@ describe('project roles', () => {
   });
 
   const rows = Object.entries(TABLE).flatMap(([action, roles]) =>
-    Object.entries(roles).map(([role, allowed]) => [role as ProjectRole, action as ProjectAction, allowed] as const),
+    Object.entries(roles).map(
+      ([role, allowed]) => [role as ProjectRole, action as ProjectAction, allowed] as const,
+    ),
   );
   it.each(rows)('%s may %s: %s', (role, action, allowed) => {
     expect(roleAllows(role, action)).toBe(allowed);

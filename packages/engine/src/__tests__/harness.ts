@@ -45,7 +45,11 @@ export async function openHarness(kind: TestDatabaseKind): Promise<Harness> {
 }
 
 /** Asserts that `promise` fails with a LevanteError of `code` whose message matches. */
-export async function expectError(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
+export async function expectError(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  message?: RegExp,
+): Promise<void> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,

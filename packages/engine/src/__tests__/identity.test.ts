@@ -37,14 +37,19 @@ describe.each(TEST_DATABASE_KINDS)('identity on %s', (kind) => {
 
   it('throttles repeated failed logins from one address, not from others', async () => {
     for (let i = 0; i < 5; i++) {
-      await expectError(h.engine.auth.login({ username: 'admin', password: 'nope-nope' }, 'attacker'), 'UNAUTHENTICATED');
+      await expectError(
+        h.engine.auth.login({ username: 'admin', password: 'nope-nope' }, 'attacker'),
+        'UNAUTHENTICATED',
+      );
     }
     await expectError(
       h.engine.auth.login({ username: 'admin', password: PASSWORD }, 'attacker'),
       'RATE_LIMITED',
       /Try again in \d+ seconds/,
     );
-    await expect(h.engine.auth.login({ username: 'admin', password: PASSWORD }, 'someone-else')).resolves.toBeTruthy();
+    await expect(
+      h.engine.auth.login({ username: 'admin', password: PASSWORD }, 'someone-else'),
+    ).resolves.toBeTruthy();
   });
 
   it('gives a new user a one-time password that must be changed before anything else', async () => {
@@ -53,9 +58,16 @@ describe.each(TEST_DATABASE_KINDS)('identity on %s', (kind) => {
     expect(oneTimePassword).toMatch(/^\w{5}-\w{5}-\w{5}-\w{5}$/);
     const { actor } = await h.engine.auth.login({ username: 'carol', password: oneTimePassword! }, 'c');
     expect(actor.mustChangePassword).toBe(true);
-    await expectError(h.engine.projects.create(actor, { name: 'carol-work' }), 'FORBIDDEN', /change your password/);
     await expectError(
-      h.engine.users.changePassword(actor, { currentPassword: 'not it', newPassword: 'a brand new password' }),
+      h.engine.projects.create(actor, { name: 'carol-work' }),
+      'FORBIDDEN',
+      /change your password/,
+    );
+    await expectError(
+      h.engine.users.changePassword(actor, {
+        currentPassword: 'not it',
+        newPassword: 'a brand new password',
+      }),
       'BAD_USER_INPUT',
       /current password is wrong/,
     );
@@ -78,7 +90,10 @@ describe.each(TEST_DATABASE_KINDS)('identity on %s', (kind) => {
   it('ends the other sessions when a password changes', async () => {
     const first = await h.user('dave');
     const second = (await h.engine.auth.login({ username: 'dave', password: PASSWORD }, 'c')).actor;
-    await h.engine.users.changePassword(second, { currentPassword: PASSWORD, newPassword: 'another long password' });
+    await h.engine.users.changePassword(second, {
+      currentPassword: PASSWORD,
+      newPassword: 'another long password',
+    });
     const remaining = await h.handle.db.select().from(sessions).where(eq(sessions.userId, first.userId));
     expect(remaining.map((s) => s.id)).toEqual([second.credential.id]);
   });
@@ -88,7 +103,11 @@ describe.each(TEST_DATABASE_KINDS)('identity on %s', (kind) => {
     const before = await userCount();
     await expectError(h.engine.users.create(erin, { username: 'mallory' }), 'FORBIDDEN', /platform admins/);
     await expectError(h.engine.users.create(h.admin, { username: 'ERIN' }), 'CONFLICT', /already exists/);
-    await expectError(h.engine.users.create(h.admin, { username: 'x'.repeat(41) }), 'BAD_USER_INPUT', /at most 40/);
+    await expectError(
+      h.engine.users.create(h.admin, { username: 'x'.repeat(41) }),
+      'BAD_USER_INPUT',
+      /at most 40/,
+    );
     await expectError(h.engine.users.create(h.admin, { username: 'bad name!' }), 'BAD_USER_INPUT');
     expect(await userCount()).toBe(before);
   });
@@ -111,7 +130,11 @@ describe.each(TEST_DATABASE_KINDS)('identity on %s', (kind) => {
       'UNAUTHENTICATED',
       /disabled/,
     );
-    await expectError(h.engine.users.update(h.admin, h.admin.userId, { isAdmin: false }), 'CONFLICT', /your own/);
+    await expectError(
+      h.engine.users.update(h.admin, h.admin.userId, { isAdmin: false }),
+      'CONFLICT',
+      /your own/,
+    );
   });
 
   it('creates, uses, lists and revokes API tokens, shown only once', async () => {

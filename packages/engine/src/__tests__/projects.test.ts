@@ -13,7 +13,9 @@ describe.each(TEST_DATABASE_KINDS)('projects, members and events on %s', (kind) 
   afterAll(() => h?.close());
 
   const memberCount = async (projectId: string) =>
-    (await h.handle.db.select({ n: count() }).from(memberships).where(eq(memberships.projectId, projectId)))[0]!.n;
+    (
+      await h.handle.db.select({ n: count() }).from(memberships).where(eq(memberships.projectId, projectId))
+    )[0]!.n;
 
   it('makes the creator owner and refuses a name already taken, whatever its case', async () => {
     const alice = await h.user('alice');
@@ -21,7 +23,11 @@ describe.each(TEST_DATABASE_KINDS)('projects, members and events on %s', (kind) 
     const seen = await h.engine.projectQueries.byId(alice, project.id);
     expect(seen.role).toBe('owner');
     await expectError(h.engine.projects.create(alice, { name: 'apollo' }), 'CONFLICT', /already exists/);
-    await expectError(h.engine.projects.create(alice, { name: 'a'.repeat(65) }), 'BAD_USER_INPUT', /at most 64/);
+    await expectError(
+      h.engine.projects.create(alice, { name: 'a'.repeat(65) }),
+      'BAD_USER_INPUT',
+      /at most 64/,
+    );
     await expectError(h.engine.projects.create(alice, { name: '<script>' }), 'BAD_USER_INPUT');
   });
 
@@ -68,7 +74,11 @@ describe.each(TEST_DATABASE_KINDS)('projects, members and events on %s', (kind) 
   it('never removes or demotes the last owner', async () => {
     const owner = await h.user('paul');
     const project = await h.engine.projects.create(owner, { name: 'solo' });
-    await expectError(h.engine.memberships.remove(owner, project.id, owner.userId), 'CONFLICT', /at least one owner/);
+    await expectError(
+      h.engine.memberships.remove(owner, project.id, owner.userId),
+      'CONFLICT',
+      /at least one owner/,
+    );
     await expectError(
       h.engine.memberships.changeRole(owner, project.id, owner.userId, 'member'),
       'CONFLICT',
@@ -144,9 +154,15 @@ describe.each(TEST_DATABASE_KINDS)('projects, members and events on %s', (kind) 
       before: { description: '' },
       after: { description: 'now described' },
     });
-    const filtered = await h.engine.events.list(owner, { projectId: project.id, types: ['project.created'] }, {});
+    const filtered = await h.engine.events.list(
+      owner,
+      { projectId: project.id, types: ['project.created'] },
+      {},
+    );
     expect(filtered.totalCount).toBe(1);
-    const personal = (await h.engine.projectQueries.list(owner, {})).edges.find((e) => e.node.project.personalOf);
+    const personal = (await h.engine.projectQueries.list(owner, {})).edges.find(
+      (e) => e.node.project.personalOf,
+    );
     await expectError(h.engine.projects.delete(owner, personal!.node.project.id), 'CONFLICT', /personal/);
     await h.engine.projects.delete(owner, project.id);
     const left = await h.handle.db.select().from(projects).where(eq(projects.id, project.id));

@@ -1,4 +1,4 @@
-import { type EventRow, events, type Executor } from '@levante/db';
+import { type EventRow, type Executor, events } from '@levante/db';
 import type { Actor, LevanteEvent } from '@levante/domain';
 
 export interface EventInput {

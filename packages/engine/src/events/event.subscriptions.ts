@@ -75,7 +75,8 @@ export class EventSubscriptions {
       .from(users)
       .where(eq(users.id, actor.userId));
     if (!user || user.disabledAt) throw unauthenticated('This account is disabled.');
-    if (!(await this.#credentialValid(actor))) throw unauthenticated('Your session or token is no longer valid.');
+    if (!(await this.#credentialValid(actor)))
+      throw unauthenticated('Your session or token is no longer valid.');
     const rows = await this.db
       .select({ projectId: memberships.projectId })
       .from(memberships)

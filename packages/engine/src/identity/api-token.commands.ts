@@ -3,8 +3,8 @@ import { type Actor, conflict, notFound, tokenNameSchema, validate } from '@leva
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
-import { assertActive } from '../projects/project-access.ts';
 import { personalProjectId } from '../projects/personal-project.ts';
+import { assertActive } from '../projects/project-access.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { API_TOKEN_PREFIX, hashToken, newSecretToken } from './secret-token.ts';
 
@@ -69,7 +69,9 @@ export class ApiTokenCommands {
       const [row] = await tx
         .update(apiTokens)
         .set({ revokedAt: new Date() })
-        .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.userId), isNull(apiTokens.revokedAt)))
+        .where(
+          and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.userId), isNull(apiTokens.revokedAt)),
+        )
         .returning();
       if (!row) {
         const [existing] = await tx

@@ -45,7 +45,10 @@ export class Authentication {
     const expiresAt = new Date(this.now().getTime() + SESSION_TTL_MS);
     const [session] = await this.uow.run(async (tx) => {
       await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, this.now())));
-      return tx.insert(sessions).values({ userId: user.id, tokenHash: hashToken(token), expiresAt }).returning();
+      return tx
+        .insert(sessions)
+        .values({ userId: user.id, tokenHash: hashToken(token), expiresAt })
+        .returning();
     });
     return {
       token,
@@ -97,7 +100,8 @@ export class Authentication {
     const now = this.now();
     if (!row) throw unauthenticated('This API token is not valid.');
     if (row.token.revokedAt) throw unauthenticated('This API token has been revoked.');
-    if (row.token.expiresAt && row.token.expiresAt <= now) throw unauthenticated('This API token has expired.');
+    if (row.token.expiresAt && row.token.expiresAt <= now)
+      throw unauthenticated('This API token has expired.');
     if (row.user.disabledAt) throw unauthenticated('This account is disabled. Ask a platform admin.');
     const lastUsed = row.token.lastUsedAt?.getTime() ?? 0;
     if (now.getTime() - lastUsed > TOUCH_INTERVAL_MS) {

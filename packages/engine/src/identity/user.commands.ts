@@ -12,15 +12,15 @@ import {
 } from '@levante/domain';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertPlatformAdmin } from '../projects/project-access.ts';
 import { createPersonalProject, personalProjectId } from '../projects/personal-project.ts';
+import { assertPlatformAdmin } from '../projects/project-access.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { hashPassword, verifyPassword } from './password-hasher.ts';
 import { newOneTimePassword } from './secret-token.ts';
 
 const createUserSchema = z.object({
   username: usernameSchema,
-  displayName: displayNameSchema.optional(),
+  displayName: displayNameSchema.nullish(),
   email: emailSchema.nullish(),
   password: passwordSchema.nullish(),
   isAdmin: z.boolean().default(false),
@@ -28,7 +28,7 @@ const createUserSchema = z.object({
 });
 
 const updateUserSchema = z.object({
-  displayName: displayNameSchema.optional(),
+  displayName: displayNameSchema.nullish(),
   email: emailSchema.nullish(),
   isAdmin: z.boolean().nullish(),
   disabled: z.boolean().nullish(),
@@ -174,7 +174,11 @@ export class UserCommands {
       const keep = actor.credential.kind === 'session' ? actor.credential.id : null;
       await tx
         .delete(sessions)
-        .where(keep ? and(eq(sessions.userId, actor.userId), ne(sessions.id, keep)) : eq(sessions.userId, actor.userId));
+        .where(
+          keep
+            ? and(eq(sessions.userId, actor.userId), ne(sessions.id, keep))
+            : eq(sessions.userId, actor.userId),
+        );
       await record({
         type: 'user.password_changed',
         actor,

@@ -1,7 +1,7 @@
 import { type Database, type UserRow, users } from '@levante/db';
 import { type Actor, notFound } from '@levante/domain';
 import { and, asc, count, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
-import { type PageArgs, decodeCursor, type Page, pageSize, toPage } from '../pagination.ts';
+import { decodeCursor, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
 
 export class UserQueries {
@@ -34,7 +34,13 @@ export class UserQueries {
         .limit(size + 1),
       this.db.select({ n: count() }).from(users).where(where),
     ]);
-    return toPage(rows, size, total?.n ?? 0, (u) => [u.username], (u) => u);
+    return toPage(
+      rows,
+      size,
+      total?.n ?? 0,
+      (u) => [u.username],
+      (u) => u,
+    );
   }
 
   async byId(actor: Actor, userId: string): Promise<UserRow> {

@@ -44,13 +44,18 @@ export class MembershipCommands {
         subjectType: 'User',
         subjectId: user.id,
         summary: `${actor.username} added ${user.username} to ${project.name} as ${data.role}.`,
-        after: { userId: user.id, username: user.username, role: data.role },
+        after: { username: user.username, role: data.role },
       });
       return membership;
     });
   }
 
-  async changeRole(actor: Actor, projectId: string, userId: string, role: ProjectRole): Promise<MembershipRow> {
+  async changeRole(
+    actor: Actor,
+    projectId: string,
+    userId: string,
+    role: ProjectRole,
+  ): Promise<MembershipRow> {
     const newRole = validate(roleSchema, role, 'role');
     return this.uow.run(async (tx, record) => {
       const { project } = await authorizeProject(tx, actor, projectId, 'member.manage');
@@ -65,10 +70,11 @@ export class MembershipCommands {
         .set({ role: newRole, updatedAt: new Date() })
         .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
         .returning();
+      const username = await usernameOf(tx, userId);
       await recordMembership(record, actor, 'membership.role_changed', projectId, userId, {
-        summary: `${actor.username} changed the role of ${await usernameOf(tx, userId)} in ${project.name} from ${current.role} to ${newRole}.`,
-        before: { userId, role: current.role },
-        after: { userId, role: newRole },
+        summary: `${actor.username} changed the role of ${username} in ${project.name} from ${current.role} to ${newRole}.`,
+        before: { username, role: current.role },
+        after: { username, role: newRole },
       });
       return updated!;
     });
@@ -78,9 +84,15 @@ export class MembershipCommands {
   async remove(actor: Actor, projectId: string, userId: string): Promise<MembershipRow> {
     return this.uow.run(async (tx, record) => {
       const leaving = userId === actor.userId;
-      const { project } = await authorizeProject(tx, actor, projectId, leaving ? 'project.read' : 'member.manage');
+      const { project } = await authorizeProject(
+        tx,
+        actor,
+        projectId,
+        leaving ? 'project.read' : 'member.manage',
+      );
       const { current, owners } = await lockMembers(tx, projectId, userId);
-      if (project.personalOf === userId) throw forbidden('A user cannot be removed from their personal project.');
+      if (project.personalOf === userId)
+        throw forbidden('A user cannot be removed from their personal project.');
       if (current.role === 'owner') {
         if (!leaving) await authorizeProject(tx, actor, projectId, 'member.manageOwners');
         assertAnotherOwner(owners, project.name);
@@ -93,7 +105,7 @@ export class MembershipCommands {
         summary: leaving
           ? `${actor.username} left ${project.name}.`
           : `${actor.username} removed ${username} from ${project.name}.`,
-        before: { userId, username, role: current.role },
+        before: { username, role: current.role },
       });
       return current;
     });

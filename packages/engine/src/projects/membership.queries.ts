@@ -1,5 +1,5 @@
 import { type Database, type MembershipRow, memberships, type UserRow, users } from '@levante/db';
-import type { Actor } from '@levante/domain';
+import { type Actor, notFound } from '@levante/domain';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
 import { authorizeProject } from './project-access.ts';
@@ -34,5 +34,16 @@ export class MembershipQueries {
       (r) => [r.user.username],
       (r) => r,
     );
+  }
+
+  async get(actor: Actor, projectId: string, userId: string): Promise<Member> {
+    await authorizeProject(this.db, actor, projectId, 'member.read');
+    const [row] = await this.db
+      .select({ membership: memberships, user: users })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)));
+    if (!row) throw notFound('Member');
+    return row;
   }
 }

@@ -48,13 +48,17 @@ export class ProjectCommands {
         subjectType: 'User',
         subjectId: actor.userId,
         summary: `${actor.username} is the owner of ${project.name}.`,
-        after: { userId: actor.userId, username: actor.username, role: 'owner' },
+        after: { username: actor.username, role: 'owner' },
       });
       return project;
     });
   }
 
-  async update(actor: Actor, projectId: string, input: z.input<typeof updateProjectSchema>): Promise<ProjectRow> {
+  async update(
+    actor: Actor,
+    projectId: string,
+    input: z.input<typeof updateProjectSchema>,
+  ): Promise<ProjectRow> {
     const data = validate(updateProjectSchema, input);
     try {
       return await this.uow.run(async (tx, record) => {

@@ -27,7 +27,10 @@ export class ProjectQueries {
       this.db
         .select({ project: projects, role: memberships.role })
         .from(projects)
-        .leftJoin(memberships, and(eq(memberships.projectId, projects.id), eq(memberships.userId, actor.userId)))
+        .leftJoin(
+          memberships,
+          and(eq(memberships.projectId, projects.id), eq(memberships.userId, actor.userId)),
+        )
         .where(and(scope, after ? keysetAfter([projects.name, projects.id], after, 'asc') : undefined))
         .orderBy(asc(projects.name), asc(projects.id))
         .limit(size + 1),

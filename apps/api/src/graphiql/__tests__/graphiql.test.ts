@@ -50,7 +50,9 @@ describe('GraphiQL page', () => {
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -98,7 +100,10 @@ describe('GraphiQL page', () => {
   });
 
   it('serves the bundled GraphiQL JS and CSS', { timeout: 60_000 }, async () => {
-    const [js, css] = await Promise.all([fetch(`${baseUrl}/graphiql/app.js`), fetch(`${baseUrl}/graphiql/app.css`)]);
+    const [js, css] = await Promise.all([
+      fetch(`${baseUrl}/graphiql/app.js`),
+      fetch(`${baseUrl}/graphiql/app.css`),
+    ]);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('cache-control')).toBe('no-cache');
@@ -115,7 +120,9 @@ describe('GraphiQL page', () => {
 
     const etag = js.headers.get('etag');
     expect(etag).toBeTruthy();
-    const revalidated = await fetch(`${baseUrl}/graphiql/app.js?v=1`, { headers: { 'if-none-match': etag! } });
+    const revalidated = await fetch(`${baseUrl}/graphiql/app.js?v=1`, {
+      headers: { 'if-none-match': etag! },
+    });
     expect(revalidated.status).toBe(304);
   });
 

@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+/** Every environment variable Levante reads; the README's table mirrors this. */
+const envSchema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LEVANTE_HOME: z.string().min(1).default('.levante'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  LEVANTE_ADMIN_PASSWORD: z
+    .string()
+    .min(12, 'must have at least 12 characters')
+    .max(256, 'must have at most 256 characters')
+    .optional(),
+  LEVANTE_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface LevanteConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the data directory (PGlite, generated master key). */
+  readonly home: string;
+  readonly databaseUrl: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly masterKey: string | undefined;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from the environment, or throws one message naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LevanteConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = result.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    home: resolve(c.LEVANTE_HOME),
+    databaseUrl: c.DATABASE_URL,
+    adminPassword: c.LEVANTE_ADMIN_PASSWORD,
+    masterKey: c.LEVANTE_MASTER_KEY,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,136 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApolloServer } from '@apollo/server';
+import { type DatabaseHandle, openDatabase } from '@levante/db';
+import { LevanteError } from '@levante/domain';
+import { createEngine, type Engine, type FirstAdmin, InProcessEventBus } from '@levante/engine';
+import type { Logger } from 'pino';
+import type { LevanteConfig } from '../config.ts';
+import { createGraphiqlHandler } from '../graphiql/graphiql.handler.ts';
+import type { Context } from '../graphql/context.ts';
+import { createErrorFormatter } from '../graphql/format-error.ts';
+import { limitRules } from '../graphql/limits.ts';
+import { buildLevanteSchema } from '../schema/build-schema.ts';
+import { createGraphqlHttpHandler } from './graphql-http.ts';
+import { attachGraphqlWebSocket } from './graphql-websocket.ts';
+import { loadMasterKey } from './master-key.ts';
+import { clearedSessionCookie, sessionCookie, tokenOf } from './request-credentials.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+const OPERATIONS_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  '..',
+  'docs',
+  'operations',
+);
+
+export interface RunningLevante {
+  /** Base URL, e.g. http://127.0.0.1:4000 */
+  readonly url: string;
+  readonly engine: Engine;
+  readonly database: DatabaseHandle;
+  /** Set on the very first start only. */
+  readonly firstAdmin: FirstAdmin | null;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, and serves the API (HTTP + WebSocket) on one port. */
+export async function startLevante(config: LevanteConfig, logger: Logger): Promise<RunningLevante> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
+  loadMasterKey(config.home, config.masterKey);
+  const bus = new InProcessEventBus((error) => logger.error({ err: error }, 'event listener failed'));
+  const engine = createEngine({ db: database.db, bus, logger });
+  const firstAdmin = await engine.ensureFirstAdmin(config.adminPassword);
+
+  const schema = await buildLevanteSchema();
+  const formatError = createErrorFormatter(logger);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError,
+    validationRules: limitRules,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+  });
+  await apollo.start();
+
+  const contextOf = async (req: IncomingMessage, res: ServerResponse): Promise<Context> => {
+    const secure = req.headers['x-forwarded-proto'] === 'https';
+    const base = {
+      engine,
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
+      session: {
+        set: (token: string, expiresAt: Date) =>
+          res.appendHeader('set-cookie', sessionCookie(token, expiresAt, secure)),
+        clear: () => res.appendHeader('set-cookie', clearedSessionCookie()),
+      },
+    };
+    const token = tokenOf(req, { allowCookie: true });
+    if (!token) return { ...base, actor: null, authError: null };
+    try {
+      return { ...base, actor: await engine.auth.authenticate(token), authError: null };
+    } catch (error) {
+      if (error instanceof LevanteError) return { ...base, actor: null, authError: error };
+      throw error;
+    }
+  };
+  const graphqlHttp = createGraphqlHttpHandler(apollo, contextOf);
+  const graphiql = createGraphiqlHandler({
+    endpoint: GRAPHQL_PATH,
+    operationsDir: OPERATIONS_DIR,
+    onError: (error) => logger.error({ err: error }, 'GraphiQL could not be served'),
+  });
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === GRAPHQL_PATH) return await graphqlHttp(req, res, url);
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/readyz') {
+        const ready = await database.ping();
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
+      }
+      if (await graphiql(req, res)) return;
+      if (url.pathname === '/') {
+        res.writeHead(302, { location: '/graphiql' });
+        return res.end();
+      }
+      sendJson(res, 404, { error: 'Not found' });
+    } catch (error) {
+      logger.error({ err: error, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
+      else res.end();
+    }
+  });
+  const websocket = attachGraphqlWebSocket({ server, path: GRAPHQL_PATH, schema, engine, formatError });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  return {
+    url: `http://${host}:${port}`,
+    engine,
+    database,
+    firstAdmin,
+    close: async () => {
+      await websocket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+      await bus.close();
+      await database.close();
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
