@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Node loads graphql's CommonJS build for type-graphql and Apollo; our sources must
+    // get the same copy, not the .mjs one Vite prefers, or graphql refuses the mix.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: [
       'packages/*/src/**/__tests__/**/*.test.ts',

@@ -4,8 +4,8 @@ import { z } from 'zod';
 const port = z.coerce
   .number({ message: 'must be a number' })
   .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+  .min(0, 'must be between 0 (any free port) and 65535')
+  .max(65535, 'must be between 0 (any free port) and 65535');
 
 /** Every environment variable Levante reads; the README's table mirrors this. */
 const envSchema = z.object({

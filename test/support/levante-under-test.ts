@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createScratchDatabase, dropScratchDatabase, type TestDatabaseKind } from '@levante/db/testing';
+import pino from 'pino';
+import { loadConfig } from '../../apps/api/src/config.ts';
+import { type RunningLevante, startLevante } from '../../apps/api/src/server/levante-server.ts';
+
+export const ADMIN_PASSWORD = 'admin password for tests';
+
+export interface LevanteUnderTest {
+  readonly kind: TestDatabaseKind;
+  readonly home: string;
+  /** Null between stop() and start(). */
+  running: RunningLevante | null;
+  readonly url: string;
+  /** Starts (again) on the same data: PGlite directory or PostgreSQL database. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops and deletes every trace. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A real Levante server on 127.0.0.1 with a random port, on a fresh PGlite
+ * directory or a fresh PostgreSQL database, as the CLI would start it.
+ */
+export async function levanteUnderTest(kind: TestDatabaseKind): Promise<LevanteUnderTest> {
+  const home = mkdtempSync(join(tmpdir(), 'levante-test-'));
+  const databaseUrl = kind === 'postgres' ? await createScratchDatabase() : null;
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LEVANTE_HOME: home,
+    LEVANTE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl.toString() } : {}),
+  });
+  let port = 0;
+  const subject: LevanteUnderTest = {
+    kind,
+    home,
+    running: null,
+    get url() {
+      if (!subject.running) throw new Error('Levante is not running');
+      return subject.running.url;
+    },
+    async start() {
+      // Restart on the same port, so that clients keep their URL.
+      subject.running = await startLevante({ ...config, port }, pino({ level: 'silent' }));
+      port = Number(new URL(subject.running.url).port);
+    },
+    async stop() {
+      await subject.running?.close();
+      subject.running = null;
+    },
+    async destroy() {
+      await subject.stop();
+      if (databaseUrl) await dropScratchDatabase(databaseUrl);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+  await subject.start();
+  return subject;
+}
