@@ -7,7 +7,7 @@ import { dataOf, errorCode, gql } from '../support/graphql-client.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'apps', 'api', 'bin', 'levante.mjs');
 const home = mkdtempSync(join(tmpdir(), 'levante-cli-'));
-const env = { ...process.env, LEVANTE_HOME: home, PORT: '0', LOG_LEVEL: 'warn' };
+const env: NodeJS.ProcessEnv = { ...process.env, LEVANTE_HOME: home, PORT: '0', LOG_LEVEL: 'warn' };
 delete env.DATABASE_URL;
 delete env.LEVANTE_ADMIN_PASSWORD;
 
