@@ -4,7 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 
 /** Bounds on what one operation may ask for, over HTTP and WebSocket alike. */
-export const QUERY_LIMITS = { maxDepth: 10, maxCost: 5000, maxAliases: 15 } as const;
+export const QUERY_LIMITS = { maxDepth: 10, maxCost: 20_000, maxAliases: 15 } as const;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
