@@ -1,0 +1,3 @@
+export * from './connector-error.ts';
+export * from './contract.ts';
+export * from './registry.ts';
