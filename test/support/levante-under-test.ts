@@ -25,7 +25,18 @@ export interface LevanteUnderTest {
  * A real Levante server on 127.0.0.1 with a random port, on a fresh PGlite
  * directory or a fresh PostgreSQL database, as the CLI would start it.
  */
-export async function levanteUnderTest(kind: TestDatabaseKind): Promise<LevanteUnderTest> {
+export interface UnderTestOptions {
+  /** Seed the local provider with the simulated site of a fresh install (default: no). */
+  readonly seedSite?: boolean;
+}
+
+/** Workers poll providers often in tests: the simulator converges in milliseconds. */
+const FAST_POLLING = { initialMs: 10, maxMs: 100, timeoutMs: 30_000 };
+
+export async function levanteUnderTest(
+  kind: TestDatabaseKind,
+  options: UnderTestOptions = {},
+): Promise<LevanteUnderTest> {
   const home = mkdtempSync(join(tmpdir(), 'levante-test-'));
   const databaseUrl = kind === 'postgres' ? await createScratchDatabase() : null;
   const config = loadConfig({
@@ -33,6 +44,7 @@ export async function levanteUnderTest(kind: TestDatabaseKind): Promise<LevanteU
     HOST: '127.0.0.1',
     LEVANTE_HOME: home,
     LEVANTE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    LEVANTE_SEED_SITE: options.seedSite ? 'true' : 'false',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl.toString() } : {}),
   });
   let port = 0;
@@ -46,7 +58,9 @@ export async function levanteUnderTest(kind: TestDatabaseKind): Promise<LevanteU
     },
     async start() {
       // Restart on the same port, so that clients keep their URL.
-      subject.running = await startLevante({ ...config, port }, pino({ level: 'silent' }));
+      subject.running = await startLevante({ ...config, port }, pino({ level: 'silent' }), {
+        worker: { polling: FAST_POLLING, idlePollMs: 100 },
+      });
       port = Number(new URL(subject.running.url).port);
     },
     async stop() {

@@ -25,6 +25,7 @@ const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64')
     .optional(),
+  LEVANTE_SEED_SITE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +38,8 @@ export interface LevanteConfig {
   readonly adminPassword: string | undefined;
   readonly masterKey: string | undefined;
   readonly logLevel: string;
+  /** Whether a fresh install gets the local provider with a simulated site. */
+  readonly seedSite: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -58,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LevanteConfig 
     adminPassword: c.LEVANTE_ADMIN_PASSWORD,
     masterKey: c.LEVANTE_MASTER_KEY,
     logLevel: c.LOG_LEVEL,
+    seedSite: c.LEVANTE_SEED_SITE === 'true',
   };
 }

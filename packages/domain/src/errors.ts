@@ -21,6 +21,8 @@ export interface LevanteErrorOptions {
   field?: string;
   /** Seconds after which the caller may try again, for RATE_LIMITED. */
   retryAfterSeconds?: number;
+  /** Structured detail for programs, e.g. a placement explanation. */
+  details?: Record<string, unknown>;
 }
 
 /** An error whose message is written for the person who will read it. */
@@ -28,6 +30,7 @@ export class LevanteError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: LevanteErrorOptions = {}) {
     super(message);
@@ -35,6 +38,7 @@ export class LevanteError extends Error {
     this.code = code;
     this.field = options.field;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.details = options.details;
   }
 }
 

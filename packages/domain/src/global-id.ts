@@ -4,7 +4,21 @@ import { badInput } from './errors.ts';
  * Global IDs are opaque to clients: base64url of `Type:localId`. Decoding checks
  * the type, so an ID of one kind can never be used where another is expected.
  */
-export const NODE_TYPES = ['User', 'Project', 'ApiToken', 'Event'] as const;
+export const NODE_TYPES = [
+  'User',
+  'Project',
+  'ApiToken',
+  'Event',
+  'Provider',
+  'ProviderAccount',
+  'Location',
+  'MachineImage',
+  'MachineConfiguration',
+  'Host',
+  'Machine',
+  'Job',
+  'PlacementGroup',
+] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,33 +1,77 @@
-import type { Database } from '@levante/db';
+import type { ConnectorRegistry } from '@levante/connector-api';
+import { type Database, users } from '@levante/db';
+import type { Actor } from '@levante/domain';
+import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { ensureFirstAdmin, type FirstAdmin } from './bootstrap/first-admin.ts';
+import { seedEmbeddedSite } from './bootstrap/embedded-site.ts';
+import { ensureFirstAdmin, FIRST_ADMIN_USERNAME, type FirstAdmin } from './bootstrap/first-admin.ts';
 import type { EventBus } from './event-bus/event-bus.ts';
 import { EventQueries } from './events/event.queries.ts';
 import { EventSubscriptions } from './events/event.subscriptions.ts';
+import { HostCommands } from './hosts/host.commands.ts';
+import { HostQueries } from './hosts/host.queries.ts';
 import { ApiTokenCommands } from './identity/api-token.commands.ts';
 import { Authentication } from './identity/authentication.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './identity/login-throttle.ts';
 import { UserCommands } from './identity/user.commands.ts';
 import { UserQueries } from './identity/user.queries.ts';
+import { JobQueue } from './jobs/job-queue.ts';
+import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from './jobs/worker.ts';
+import { createMachineJob } from './machines/create-machine.job.ts';
+import { CREATE_MACHINE_JOB, MACHINE_ACTION_JOB, MachineCommands } from './machines/machine.commands.ts';
+import { MachineQueries } from './machines/machine.queries.ts';
+import { machineActionJob } from './machines/machine-action.job.ts';
+import { PlacementGroupCommands } from './machines/placement-group.commands.ts';
 import { MembershipCommands } from './projects/membership.commands.ts';
 import { MembershipQueries } from './projects/membership.queries.ts';
 import { ProjectCommands } from './projects/project.commands.ts';
 import { ProjectQueries } from './projects/project.queries.ts';
+import { AccountCommands } from './providers/account.commands.ts';
+import { ConnectorPool } from './providers/connector-pool.ts';
+import { ProviderCommands } from './providers/provider.commands.ts';
+import { ProviderQueries } from './providers/provider.queries.ts';
+import { QuotaCommands } from './quotas/quota.commands.ts';
+import { CredentialCipher } from './secrets/credential-cipher.ts';
 import { UnitOfWork } from './unit-of-work.ts';
 
 export interface EngineOptions {
   readonly db: Database;
   readonly bus: EventBus;
   readonly logger: Logger;
+  readonly registry: ConnectorRegistry;
+  /** 32 bytes; encrypts provider credentials at rest. */
+  readonly masterKey: Buffer;
+  /** Where connectors that keep state (the simulator) keep it; null: in memory only. */
+  readonly dataDir: string | null;
   readonly loginThrottle?: LoginThrottleOptions;
+  readonly worker?: Partial<WorkerOptions>;
 }
 
-/** The engine: every command and query the API and the CLI may call. */
-export function createEngine({ db, bus, logger, loginThrottle }: EngineOptions) {
+/** The engine: every command and query the API and the CLI may call, and the job worker. */
+export function createEngine(options: EngineOptions) {
+  const { db, bus, logger, registry } = options;
   const uow = new UnitOfWork(db, bus, logger);
+  const cipher = new CredentialCipher(options.masterKey);
+  const pool = new ConnectorPool(db, registry, cipher, options.dataDir);
+  const queue = new JobQueue(db);
   const userCommands = new UserCommands(db, uow);
+  const providers = new ProviderCommands(db, uow, registry);
+  const hosts = new HostCommands(db, uow, registry);
+  const accounts = new AccountCommands(db, uow, registry, pool, cipher);
+  const worker = new Worker(
+    {
+      db,
+      uow,
+      queue,
+      pool,
+      logger,
+      handlers: { [CREATE_MACHINE_JOB]: createMachineJob, [MACHINE_ACTION_JOB]: machineActionJob },
+    },
+    { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
+  );
+
   return {
-    auth: new Authentication(db, uow, new LoginThrottle(loginThrottle)),
+    auth: new Authentication(db, uow, new LoginThrottle(options.loginThrottle)),
     users: userCommands,
     userQueries: new UserQueries(db),
     apiTokens: new ApiTokenCommands(db, uow),
@@ -37,8 +81,40 @@ export function createEngine({ db, bus, logger, loginThrottle }: EngineOptions) 
     membershipQueries: new MembershipQueries(db),
     events: new EventQueries(db),
     eventSubscriptions: new EventSubscriptions(db, bus),
+    providers,
+    providerQueries: new ProviderQueries(db, registry),
+    accounts,
+    hosts,
+    hostQueries: new HostQueries(db),
+    quotas: new QuotaCommands(db, uow),
+    placementGroups: new PlacementGroupCommands(db, uow),
+    machines: new MachineCommands(uow, queue, registry),
+    machineQueries: new MachineQueries(db),
+    worker,
     ensureFirstAdmin: (password: string | undefined): Promise<FirstAdmin | null> =>
       ensureFirstAdmin(db, userCommands, password),
+    /** Seeds the `local` provider with a simulated site on a fresh install. */
+    seedEmbeddedSite: () =>
+      seedEmbeddedSite(db, { providers, hosts, accounts }, async (projectId, providerId) => {
+        const [admin] = await db.select().from(users).where(eq(users.username, FIRST_ADMIN_USERNAME));
+        const system: Actor = {
+          userId: admin!.id,
+          username: admin!.username,
+          isAdmin: true,
+          mustChangePassword: false,
+          credential: { kind: 'session', id: 'bootstrap' },
+        };
+        return accounts.add(system, {
+          projectId,
+          providerId,
+          name: 'local',
+          credentials: { token: 'local' },
+        });
+      }),
+    async close(): Promise<void> {
+      await worker.stop();
+      await pool.close();
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { openDatabase } from '@levante/db';
 import { LevanteError } from '@levante/domain';
-import { createEngine, InProcessEventBus } from '@levante/engine';
 import pino from 'pino';
 import { ConfigError, type LevanteConfig, loadConfig } from '../config.ts';
+import { engineFor } from '../server/engine-for.ts';
 import { startLevante } from '../server/levante-server.ts';
 
 const USAGE = `Usage: levante <command>
@@ -67,7 +67,7 @@ async function start(config: LevanteConfig, logger: pino.Logger): Promise<number
 async function resetPassword(config: LevanteConfig, logger: pino.Logger, username: string): Promise<number> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
   try {
-    const engine = createEngine({ db: database.db, bus: new InProcessEventBus(), logger });
+    const engine = engineFor(config, database, logger);
     const password = await engine.users.resetPassword(username);
     console.log(`One-time password for "${username}": ${password}\nIt must be changed at the next login.`);
     return 0;

@@ -25,6 +25,7 @@ export function createErrorFormatter(logger: Logger) {
       const extensions: Record<string, unknown> = { code: original.code };
       if (original.field !== undefined) extensions.field = original.field;
       if (original.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = original.retryAfterSeconds;
+      if (original.details !== undefined) extensions.details = original.details;
       return { message: original.message, ...(formatted.path ? { path: formatted.path } : {}), extensions };
     }
     const code = formatted.extensions?.code;

@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { HostResolver, ProjectQuotaResolver } from '../compute/host.resolver.ts';
+import { MachineResolver } from '../compute/machine.resolver.ts';
 import { EventResolver } from '../events/event.resolver.ts';
 import { ApiTokenResolver } from '../identity/api-token.resolver.ts';
 import { AuthResolver } from '../identity/auth.resolver.ts';
 import { UserResolver } from '../identity/user.resolver.ts';
 import { MembershipResolver } from '../projects/membership.resolver.ts';
 import { ProjectResolver } from '../projects/project.resolver.ts';
+import { AccountResolver } from '../providers/account.resolver.ts';
+import { ProviderResolver } from '../providers/provider.resolver.ts';
 
 const unusedPubSub: PubSub = {
   publish: () => {
@@ -27,6 +31,11 @@ export async function buildLevanteSchema(): Promise<GraphQLSchema> {
       ProjectResolver,
       MembershipResolver,
       EventResolver,
+      ProviderResolver,
+      AccountResolver,
+      MachineResolver,
+      HostResolver,
+      ProjectQuotaResolver,
     ],
     // Input is validated by the engine (zod), the one place every caller goes through.
     validate: false,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { type DatabaseHandle, openDatabase } from '@levante/db';
 import { LevanteError } from '@levante/domain';
-import { createEngine, type Engine, type FirstAdmin, InProcessEventBus } from '@levante/engine';
+import { type Engine, type FirstAdmin, InProcessEventBus, type WorkerOptions } from '@levante/engine';
 import type { Logger } from 'pino';
 import type { LevanteConfig } from '../config.ts';
 import { createGraphiqlHandler } from '../graphiql/graphiql.handler.ts';
@@ -13,9 +13,9 @@ import type { Context } from '../graphql/context.ts';
 import { createErrorFormatter } from '../graphql/format-error.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { buildLevanteSchema } from '../schema/build-schema.ts';
+import { engineFor } from './engine-for.ts';
 import { createGraphqlHttpHandler } from './graphql-http.ts';
 import { attachGraphqlWebSocket } from './graphql-websocket.ts';
-import { loadMasterKey } from './master-key.ts';
 import { clearedSessionCookie, sessionCookie, tokenOf } from './request-credentials.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -40,12 +40,27 @@ export interface RunningLevante {
 }
 
 /** Opens the database, migrates it, and serves the API (HTTP + WebSocket) on one port. */
-export async function startLevante(config: LevanteConfig, logger: Logger): Promise<RunningLevante> {
+export interface StartOptions {
+  /** Worker tuning, for tests and benchmarks. */
+  readonly worker?: Partial<WorkerOptions>;
+}
+
+export async function startLevante(
+  config: LevanteConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningLevante> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
-  loadMasterKey(config.home, config.masterKey);
   const bus = new InProcessEventBus((error) => logger.error({ err: error }, 'event listener failed'));
-  const engine = createEngine({ db: database.db, bus, logger });
+  const engine = engineFor(config, database, logger, {
+    bus,
+    ...(options.worker ? { worker: options.worker } : {}),
+  });
   const firstAdmin = await engine.ensureFirstAdmin(config.adminPassword);
+  if (config.seedSite && (await engine.seedEmbeddedSite())) {
+    logger.info('Seeded the local provider with a simulated site (Paris and Lyon).');
+  }
+  engine.worker.start();
 
   const schema = await buildLevanteSchema();
   const formatError = createErrorFormatter(logger);
@@ -124,6 +139,7 @@ export async function startLevante(config: LevanteConfig, logger: Logger): Promi
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
+      await engine.close();
       await bus.close();
       await database.close();
     },

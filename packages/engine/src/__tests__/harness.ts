@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { ConnectorRegistry } from '@levante/connector-api';
 import type { DatabaseHandle } from '@levante/db';
 import { openTestDatabase, type TestDatabaseKind } from '@levante/db/testing';
 import type { Actor, ErrorCode } from '@levante/domain';
@@ -25,6 +27,9 @@ export async function openHarness(kind: TestDatabaseKind): Promise<Harness> {
     db: handle.db,
     bus,
     logger: pino({ level: 'silent' }),
+    registry: new ConnectorRegistry(),
+    masterKey: randomBytes(32),
+    dataDir: null,
     loginThrottle: { maxFailures: 5, windowMs: 60_000 },
   });
   await engine.ensureFirstAdmin(PASSWORD);
@@ -38,6 +43,7 @@ export async function openHarness(kind: TestDatabaseKind): Promise<Harness> {
       return (await engine.auth.login({ username, password: PASSWORD }, 'test')).actor;
     },
     close: async () => {
+      await engine.close();
       await bus.close();
       await handle.close();
     },

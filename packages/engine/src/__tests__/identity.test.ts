@@ -3,7 +3,6 @@ import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import { count, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../engine.ts';
 import { InProcessEventBus } from '../event-bus/in-process-event-bus.ts';
 import { expectError, type Harness, openHarness, PASSWORD } from './harness.ts';
 
@@ -156,12 +155,7 @@ describe.each(TEST_DATABASE_KINDS)('identity on %s', (kind) => {
   it('refuses an expired API token', async () => {
     const judy = await h.user('judy');
     const { token } = await h.engine.apiTokens.create(judy, { name: 'short', expiresInDays: 1 });
-    const later = createEngine({
-      db: h.handle.db,
-      bus: new InProcessEventBus(),
-      logger: pino({ level: 'silent' }),
-    });
-    await expect(later.auth.authenticate(token)).resolves.toBeTruthy();
+    await expect(h.engine.auth.authenticate(token)).resolves.toBeTruthy();
     const { Authentication } = await import('../identity/authentication.ts');
     const { LoginThrottle } = await import('../identity/login-throttle.ts');
     const { UnitOfWork } = await import('../unit-of-work.ts');

@@ -29,7 +29,8 @@ describe('operation limits', () => {
   it('refuses an operation whose cost is too high, though within the depth and alias limits', () => {
     const affordable = '{ root { children(first: 20) { children(first: 20) { id name } } } }';
     expect(check(affordable)).toEqual([]);
-    const expensive = '{ root { children(first: 100) { children(first: 100) { children(first: 100) { id name } } } } }';
+    const expensive =
+      '{ root { children(first: 100) { children(first: 100) { children(first: 100) { id name } } } } }';
     expect(check(expensive)).toEqual([
       `Query too expensive: its estimated cost is above ${QUERY_LIMITS.maxCost}. Ask for less at once.`,
     ]);

@@ -1,0 +1,163 @@
+import { fromGlobalId, LevanteError, type MachineAction } from '@levante/domain';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { type ConnectionShape, toConnection } from '../graphql/connection.ts';
+import { ConnectionArgs } from '../graphql/connection-args.ts';
+import { type Context, requireActor } from '../graphql/context.ts';
+import {
+  CreateMachineInput,
+  CreatePlacementGroupInput,
+  MachineActionInput,
+  MachineFilter,
+} from './compute.inputs.ts';
+import {
+  JobNode,
+  MachineConnection,
+  MachineNode,
+  MachinePayload,
+  PlacementGroupNode,
+  toJobNode,
+  toMachineNode,
+  toPlacementGroupNode,
+} from './machine.types.ts';
+import { MACHINE_EVENT_TYPES, mapStream } from './placement-changes.ts';
+
+const optionalId = (
+  type: Parameters<typeof fromGlobalId>[0],
+  id: string | null | undefined,
+  field: string,
+) => (id ? fromGlobalId(type, id, field) : null);
+
+@Resolver()
+export class MachineResolver {
+  @Query(() => MachineConnection, {
+    description: 'Every machine you may see, across providers and accounts, newest first.',
+  })
+  async machines(
+    @Arg('filter', () => MachineFilter, { nullable: true }) filter: MachineFilter | null,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<MachineNode>> {
+    const page = await ctx.engine.machineQueries.inventory(
+      requireActor(ctx),
+      {
+        projectId: optionalId('Project', filter?.projectId, 'filter.projectId'),
+        providerId: optionalId('Provider', filter?.providerId, 'filter.providerId'),
+        locationId: optionalId('Location', filter?.locationId, 'filter.locationId'),
+        states: filter?.states ?? null,
+        name: filter?.name ?? null,
+        includeDeleted: filter?.includeDeleted ?? false,
+      },
+      args,
+    );
+    return toConnection(page, toMachineNode);
+  }
+
+  @Query(() => MachineNode)
+  async machine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<MachineNode> {
+    return toMachineNode(
+      await ctx.engine.machineQueries.byId(requireActor(ctx), fromGlobalId('Machine', id)),
+    );
+  }
+
+  @Query(() => JobNode)
+  async job(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobNode> {
+    return toJobNode(await ctx.engine.machineQueries.job(requireActor(ctx), fromGlobalId('Job', id)));
+  }
+
+  @Query(() => [PlacementGroupNode])
+  async placementGroups(
+    @Arg('projectId', () => ID) projectId: string,
+    @Ctx() ctx: Context,
+  ): Promise<PlacementGroupNode[]> {
+    const rows = await ctx.engine.placementGroups.list(
+      requireActor(ctx),
+      fromGlobalId('Project', projectId, 'projectId'),
+    );
+    return rows.map(toPlacementGroupNode);
+  }
+
+  @Mutation(() => MachinePayload, {
+    description: 'Asks for a machine. Answers at once with the machine in CREATING and its job.',
+  })
+  async createMachine(
+    @Arg('input', () => CreateMachineInput) input: CreateMachineInput,
+    @Ctx() ctx: Context,
+  ): Promise<MachinePayload> {
+    const actor = requireActor(ctx);
+    const { machine, job } = await ctx.engine.machines.create(actor, {
+      projectId: fromGlobalId('Project', input.projectId, 'projectId'),
+      accountId: fromGlobalId('ProviderAccount', input.accountId, 'accountId'),
+      locationId: fromGlobalId('Location', input.locationId, 'locationId'),
+      imageId: fromGlobalId('MachineImage', input.imageId, 'imageId'),
+      configurationId: fromGlobalId('MachineConfiguration', input.configurationId, 'configurationId'),
+      name: input.name,
+      placementGroupId: optionalId('PlacementGroup', input.placementGroupId, 'placementGroupId'),
+      hostId: optionalId('Host', input.hostId, 'hostId'),
+      userData: input.userData ?? null,
+    });
+    return {
+      machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
+      job: toJobNode(job),
+    };
+  }
+
+  @Mutation(() => MachinePayload, {
+    description: 'Starts, stops, restarts, pauses, unpauses, suspends, resumes or deletes a machine.',
+  })
+  async machineAction(
+    @Arg('input', () => MachineActionInput) input: MachineActionInput,
+    @Ctx() ctx: Context,
+  ): Promise<MachinePayload> {
+    const actor = requireActor(ctx);
+    const { machine, job } = await ctx.engine.machines.act(
+      actor,
+      fromGlobalId('Machine', input.machineId, 'machineId'),
+      input.action as MachineAction,
+    );
+    return {
+      machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
+      job: toJobNode(job),
+    };
+  }
+
+  @Mutation(() => PlacementGroupNode)
+  async createPlacementGroup(
+    @Arg('input', () => CreatePlacementGroupInput) input: CreatePlacementGroupInput,
+    @Ctx() ctx: Context,
+  ): Promise<PlacementGroupNode> {
+    const group = await ctx.engine.placementGroups.create(
+      requireActor(ctx),
+      fromGlobalId('Project', input.projectId, 'projectId'),
+      { name: input.name, policy: input.policy },
+    );
+    return toPlacementGroupNode(group);
+  }
+
+  @Subscription(() => MachineNode, {
+    name: 'machineChanged',
+    description: 'Each machine you may see, every time it changes (state, host, addresses).',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const actor = requireActor(ctx);
+      const projectId = optionalId('Project', (args as { projectId?: string }).projectId, 'projectId');
+      const events = await ctx.engine.eventSubscriptions.open(actor, {
+        projectId,
+        types: MACHINE_EVENT_TYPES,
+      });
+      return mapStream(events, async (event) => {
+        try {
+          return await ctx.engine.machineQueries.byId(actor, event.subjectId);
+        } catch (error) {
+          if (error instanceof LevanteError && error.code === 'NOT_FOUND') return null;
+          throw error;
+        }
+      });
+    },
+  })
+  machineChanged(
+    @Root() item: Parameters<typeof toMachineNode>[0],
+    @Arg('projectId', () => ID, { nullable: true }) _projectId: string | null,
+  ): MachineNode {
+    return toMachineNode(item);
+  }
+}

@@ -1,0 +1,172 @@
+import type { JobRow, PlacementGroupRow } from '@levante/db';
+import { allowedActions, type MachineState, toGlobalId } from '@levante/domain';
+import type { InventoryItem } from '@levante/engine';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Connection } from '../graphql/connection.ts';
+import { MachineActionEnum, MachineStateEnum, PlacementPolicyEnum } from './compute.enums.ts';
+
+@ObjectType('MachineProvider')
+export class MachineProviderRef {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String)
+  name!: string;
+  @Field(() => String)
+  kind!: string;
+}
+
+@ObjectType('MachineLocation')
+export class MachineLocationRef {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String)
+  ref!: string;
+  @Field(() => String)
+  name!: string;
+}
+
+@ObjectType('MachineHost')
+export class MachineHostRef {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String)
+  name!: string;
+  @Field(() => String, { nullable: true })
+  cluster!: string | null;
+}
+
+@ObjectType('Machine', { description: 'A virtual machine, on any provider.' })
+export class MachineNode {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String)
+  name!: string;
+  @Field(() => MachineStateEnum)
+  state!: MachineState;
+  @Field(() => [MachineActionEnum], {
+    description: 'What its state allows now (the provider may support fewer).',
+  })
+  allowedActions!: MachineActionEnum[];
+  @Field(() => ID)
+  projectId!: string;
+  @Field(() => ID)
+  accountId!: string;
+  @Field(() => MachineProviderRef)
+  provider!: MachineProviderRef;
+  @Field(() => MachineLocationRef)
+  location!: MachineLocationRef;
+  @Field(() => MachineHostRef, {
+    nullable: true,
+    description: 'The physical host, for providers that expose hosts.',
+  })
+  host!: MachineHostRef | null;
+  @Field(() => ID, { nullable: true })
+  imageId!: string | null;
+  @Field(() => ID, { nullable: true })
+  configurationId!: string | null;
+  @Field(() => ID, { nullable: true })
+  placementGroupId!: string | null;
+  @Field(() => String, { nullable: true, description: "The provider's identifier." })
+  providerRef!: string | null;
+  @Field(() => Int)
+  vcpus!: number;
+  @Field(() => Int)
+  memoryMiB!: number;
+  @Field(() => Int)
+  diskGiB!: number;
+  @Field(() => [String])
+  addresses!: string[];
+  @Field(() => String, { nullable: true, description: 'Why it is in ERROR.' })
+  error!: string | null;
+  @Field(() => Date)
+  createdAt!: Date;
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+export function toMachineNode({ machine, provider, location, host }: InventoryItem): MachineNode {
+  const gid = (type: Parameters<typeof toGlobalId>[0], id: string | null) =>
+    id ? toGlobalId(type, id) : null;
+  return {
+    id: toGlobalId('Machine', machine.id),
+    name: machine.name,
+    state: machine.state as MachineState,
+    allowedActions: allowedActions(machine.state as MachineState) as string[] as MachineActionEnum[],
+    projectId: toGlobalId('Project', machine.projectId),
+    accountId: toGlobalId('ProviderAccount', machine.accountId),
+    provider: { id: toGlobalId('Provider', provider.id), name: provider.name, kind: provider.kind },
+    location: { id: toGlobalId('Location', location.id), ref: location.ref, name: location.name },
+    host: host ? { id: toGlobalId('Host', host.id), name: host.name, cluster: host.cluster } : null,
+    imageId: gid('MachineImage', machine.imageId),
+    configurationId: gid('MachineConfiguration', machine.configurationId),
+    placementGroupId: gid('PlacementGroup', machine.placementGroupId),
+    providerRef: machine.providerRef,
+    vcpus: machine.vcpus,
+    memoryMiB: machine.memoryMiB,
+    diskGiB: machine.diskGiB,
+    addresses: machine.addresses,
+    error: machine.error,
+    createdAt: machine.createdAt,
+    updatedAt: machine.updatedAt,
+  };
+}
+
+@ObjectType('Job', { description: 'Work Levante does with a provider, in the background.' })
+export class JobNode {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String)
+  kind!: string;
+  @Field(() => String, { description: 'queued, running, succeeded, failed or cancelled.' })
+  state!: string;
+  @Field(() => Int, { description: '0 to 100.' })
+  progress!: number;
+  @Field(() => Int)
+  attempts!: number;
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+  @Field(() => ID, { nullable: true })
+  machineId!: string | null;
+  @Field(() => Date)
+  createdAt!: Date;
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+}
+
+export const toJobNode = (job: JobRow): JobNode => ({
+  id: toGlobalId('Job', job.id),
+  kind: job.kind,
+  state: job.state,
+  progress: job.progress,
+  attempts: job.attempts,
+  error: job.error,
+  machineId: job.machineId ? toGlobalId('Machine', job.machineId) : null,
+  createdAt: job.createdAt,
+  finishedAt: job.finishedAt,
+});
+
+@ObjectType('PlacementGroup')
+export class PlacementGroupNode {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String)
+  name!: string;
+  @Field(() => PlacementPolicyEnum)
+  policy!: PlacementPolicyEnum;
+}
+
+export const toPlacementGroupNode = (row: PlacementGroupRow): PlacementGroupNode => ({
+  id: toGlobalId('PlacementGroup', row.id),
+  name: row.name,
+  policy: row.policy as PlacementPolicyEnum,
+});
+
+@ObjectType()
+export class MachinePayload {
+  @Field(() => MachineNode)
+  machine!: MachineNode;
+  @Field(() => JobNode, { description: 'The job doing the work; follow it by subscription.' })
+  job!: JobNode;
+}
+
+export const MachineConnection = Connection('Machine', MachineNode);

@@ -1,0 +1,47 @@
+import { type LevanteEvent, toGlobalId } from '@levante/domain';
+import type { PlacementChangeNode } from './host.types.ts';
+
+export const MACHINE_EVENT_TYPES = ['machine.created', 'machine.state_changed'];
+
+/** Reads a placement change out of a machine event; null for machines without a host. */
+export function toPlacementChange(
+  event: LevanteEvent,
+  locationId: string | null,
+): PlacementChangeNode | null {
+  const after = event.after ?? {};
+  const hostId = typeof after.hostId === 'string' ? after.hostId : null;
+  if (!hostId || !event.projectId) return null;
+  if (locationId && after.locationId !== locationId) return null;
+  const state = String(after.state);
+  const kind =
+    event.type === 'machine.created'
+      ? 'placed'
+      : state === 'DELETED' || state === 'ERROR'
+        ? 'removed'
+        : 'changed';
+  return {
+    kind,
+    machineId: toGlobalId('Machine', event.subjectId),
+    machineName: String(after.name),
+    state,
+    hostId: toGlobalId('Host', hostId),
+    previousHostId: null,
+    projectId: toGlobalId('Project', event.projectId),
+    at: event.at,
+  };
+}
+
+/** Maps an event stream lazily, closing the source when the consumer stops. */
+export async function* mapStream<T>(
+  source: AsyncIterableIterator<LevanteEvent>,
+  map: (event: LevanteEvent) => Promise<T | null> | T | null,
+): AsyncGenerator<T> {
+  try {
+    for await (const event of source) {
+      const value = await map(event);
+      if (value !== null) yield value;
+    }
+  } finally {
+    await source.return?.();
+  }
+}

@@ -1,0 +1,9 @@
+import { ConnectorRegistry } from '@levante/connector-api';
+
+/** The connectors this build of Levante offers; adding one touches only this list. */
+export function createConnectorRegistry(): ConnectorRegistry {
+  return new ConnectorRegistry().register(
+    'local',
+    async () => (await import('@levante/connector-local')).localConnectorFactory,
+  );
+}

@@ -1,0 +1,211 @@
+import { ConnectorError, HYPERVISORS } from '@levante/connector-api';
+import type { Clock } from '../../clock.ts';
+import type { LocalSettings } from '../../settings.ts';
+import type {
+  DomainDefinition,
+  DomainOperation,
+  DomainStatus,
+  HostTarget,
+  HypervisorDriver,
+} from '../hypervisor-driver.ts';
+import { SeededRandom } from './seeded-random.ts';
+import { type DelayKind, SIM_OPERATIONS, type SimOperation } from './sim-operations.ts';
+import { type SimDomain, SimStateFile } from './sim-state-file.ts';
+import { mapSimState } from './sim-states.ts';
+
+/** Destroyed domains are remembered this long, so a repeated create cannot make a second machine. */
+const TOMBSTONE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A site of simulated hosts. Nothing runs in the background: a domain holds
+ * the transition under way and the time it ends, and every read settles what
+ * the clock says is done. Delays, their jitter and addresses come from a
+ * seeded PRNG, so the same seed and the same calls give the same site.
+ */
+export class SimDriver implements HypervisorDriver {
+  readonly name = 'sim';
+  readonly hypervisors = HYPERVISORS;
+  readonly #domains = new Map<string, SimDomain>();
+  readonly #clock: Clock;
+  readonly #file: SimStateFile | null;
+  #settings: LocalSettings;
+  #random: SeededRandom;
+
+  private constructor(settings: LocalSettings, clock: Clock, file: SimStateFile | null) {
+    this.#settings = settings;
+    this.#clock = clock;
+    this.#file = file;
+    this.#random = new SeededRandom(settings.seed);
+  }
+
+  /** A simulator with no machine, or the machines saved in `dataDir` (their transitions go on). */
+  static async open(settings: LocalSettings, clock: Clock, dataDir: string | null): Promise<SimDriver> {
+    const driver = new SimDriver(settings, clock, dataDir ? new SimStateFile(dataDir) : null);
+    const snapshot = await driver.#file?.load();
+    if (snapshot) {
+      driver.#random = new SeededRandom(snapshot.random);
+      for (const domain of snapshot.domains) driver.#domains.set(domain.ref, domain);
+    }
+    return driver;
+  }
+
+  /** Applies changed settings (delays, faults) to the running simulator; machines and the PRNG stay. */
+  reconfigure(settings: LocalSettings): void {
+    this.#settings = settings;
+  }
+
+  async boot(host: HostTarget, definition: DomainDefinition): Promise<DomainStatus> {
+    const existing = this.#domains.get(definition.ref);
+    if (existing) return this.#status(existing);
+    if (this.#settings.faults.downHosts.includes(host.ref)) {
+      throw new ConnectorError(
+        'CapacityError',
+        `Host ${host.ref} is down and cannot take machine "${definition.name}"; choose another host.`,
+      );
+    }
+    const domain: SimDomain = {
+      ref: definition.ref,
+      name: definition.name,
+      location: definition.location,
+      hostRef: host.ref,
+      hypervisor: host.hypervisor,
+      imageRef: definition.imageRef,
+      configurationRef: definition.configurationRef,
+      vcpus: definition.vcpus,
+      memoryMiB: definition.memoryMiB,
+      diskGiB: definition.diskGiB,
+      managedId: definition.managedId,
+      addresses: [this.#allocateAddress(definition.location)],
+      state: 'building',
+      error: null,
+      pending: null,
+      changedAt: this.#clock.now(),
+    };
+    this.#begin(domain, SIM_OPERATIONS.boot);
+    this.#domains.set(domain.ref, domain);
+    await this.#save();
+    return this.#status(domain);
+  }
+
+  start = (ref: string) => this.#operate(ref, 'start');
+  powerOff = (ref: string) => this.#operate(ref, 'powerOff');
+  pause = (ref: string) => this.#operate(ref, 'pause');
+  unpause = (ref: string) => this.#operate(ref, 'unpause');
+  suspend = (ref: string) => this.#operate(ref, 'suspend');
+  resume = (ref: string) => this.#operate(ref, 'resume');
+  reset = (ref: string) => this.#operate(ref, 'reset');
+  destroy = (ref: string) => this.#operate(ref, 'destroy');
+
+  async status(ref: string): Promise<DomainStatus | null> {
+    const domain = this.#domains.get(ref);
+    if (!domain) return null;
+    this.#settle(domain);
+    return this.#status(domain);
+  }
+
+  async list(): Promise<DomainStatus[]> {
+    const now = this.#clock.now();
+    const all: DomainStatus[] = [];
+    for (const domain of this.#domains.values()) {
+      this.#settle(domain);
+      if (domain.state === 'destroyed' && now - domain.changedAt > TOMBSTONE_MS) {
+        this.#domains.delete(domain.ref);
+        continue;
+      }
+      all.push(this.#status(domain));
+    }
+    return all;
+  }
+
+  async close(): Promise<void> {
+    await this.#file?.flush();
+  }
+
+  async #operate(ref: string, name: DomainOperation): Promise<void> {
+    const domain = this.#domains.get(ref);
+    if (!domain) throw new ConnectorError('NotFound', `The simulator has no machine ${ref}.`);
+    if (this.#settings.faults.downHosts.includes(domain.hostRef)) {
+      throw new ConnectorError(
+        'ProviderUnavailable',
+        `Host ${domain.hostRef}, where machine "${domain.name}" runs, is down; try again once it is back.`,
+      );
+    }
+    this.#settle(domain);
+    const operation = SIM_OPERATIONS[name];
+    if (!operation.from.includes(domain.state)) {
+      throw new ConnectorError(
+        'InvalidRequest',
+        `Machine "${domain.name}" is ${domain.state}; the hypervisor cannot ${name} it now.`,
+      );
+    }
+    this.#begin(domain, operation);
+    await this.#save();
+  }
+
+  /** Enters the operation's transitional state and sets when (and how) it ends. */
+  #begin(domain: SimDomain, operation: SimOperation): void {
+    const now = this.#clock.now();
+    const fails = operation.boots && this.#settings.faults.failBootOnHosts.includes(domain.hostRef);
+    domain.state = operation.during;
+    domain.error = null;
+    domain.changedAt = now;
+    domain.pending = {
+      to: fails ? 'crashed' : operation.to,
+      doneAt: now + this.#delay(operation.delay),
+      error: fails ? `Host ${domain.hostRef} failed to boot the machine: simulated hardware fault` : null,
+    };
+  }
+
+  /** Finishes the transition under way if the clock says it is done. */
+  #settle(domain: SimDomain): void {
+    const pending = domain.pending;
+    if (!pending || this.#clock.now() < pending.doneAt) return;
+    domain.state = pending.to;
+    domain.error = pending.error;
+    domain.changedAt = pending.doneAt;
+    domain.pending = null;
+    if (domain.state === 'destroyed') domain.addresses = [];
+  }
+
+  /** The configured delay, varied by up to ±jitter. */
+  #delay(kind: DelayKind): number {
+    const { bootDelayMs, stopDelayMs, actionDelayMs, jitter } = this.#settings;
+    const base = kind === 'boot' ? bootDelayMs : kind === 'stop' ? stopDelayMs : actionDelayMs;
+    return Math.max(0, Math.round(base * (1 + jitter * (2 * this.#random.next() - 1))));
+  }
+
+  /** One free private address, 10.<location number>.y.z. */
+  #allocateAddress(location: string): string {
+    const index = this.#settings.locations.findIndex((l) => l.ref === location);
+    if (index < 0)
+      throw new ConnectorError('InvalidRequest', `The local site has no location "${location}".`);
+    const taken = new Set([...this.#domains.values()].flatMap((d) => d.addresses));
+    for (let attempt = 0; attempt < 1_000; attempt++) {
+      const address = `10.${index + 1}.${this.#random.int(0, 255)}.${this.#random.int(2, 254)}`;
+      if (!taken.has(address)) return address;
+    }
+    throw new ConnectorError('CapacityError', `No private address is left in location "${location}".`);
+  }
+
+  #status(domain: SimDomain): DomainStatus {
+    return {
+      ref: domain.ref,
+      name: domain.name,
+      location: domain.location,
+      hostRef: domain.hostRef,
+      hypervisor: domain.hypervisor,
+      imageRef: domain.imageRef,
+      configurationRef: domain.configurationRef,
+      managedId: domain.managedId,
+      addresses: [...domain.addresses],
+      nativeState: domain.state,
+      state: mapSimState(domain.state),
+      error: domain.error,
+    };
+  }
+
+  #save(): Promise<void> {
+    if (!this.#file) return Promise.resolve();
+    return this.#file.save({ version: 1, random: this.#random.state, domains: [...this.#domains.values()] });
+  }
+}

@@ -1,0 +1,93 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ConnectorError, HYPERVISORS } from '@levante/connector-api';
+import { z } from 'zod';
+import { SIM_STATES } from './sim-states.ts';
+
+/** One simulated domain as the simulator keeps it (user data is not kept: it may hold secrets). */
+const simDomainSchema = z.object({
+  ref: z.string(),
+  name: z.string(),
+  location: z.string(),
+  hostRef: z.string(),
+  hypervisor: z.enum(HYPERVISORS),
+  imageRef: z.string(),
+  configurationRef: z.string(),
+  vcpus: z.number(),
+  memoryMiB: z.number(),
+  diskGiB: z.number(),
+  managedId: z.string().nullable(),
+  addresses: z.array(z.string()),
+  state: z.enum(SIM_STATES),
+  error: z.string().nullable(),
+  /** The transition under way: the state it ends in, when (epoch ms), and the error it ends with. */
+  pending: z.object({ to: z.enum(SIM_STATES), doneAt: z.number(), error: z.string().nullable() }).nullable(),
+  /** When `state` was entered (epoch ms). */
+  changedAt: z.number(),
+});
+export type SimDomain = z.infer<typeof simDomainSchema>;
+
+const snapshotSchema = z.object({
+  version: z.literal(1),
+  /** The PRNG's state, so that a restarted simulator carries on with the same sequence. */
+  random: z.number().int(),
+  domains: z.array(simDomainSchema),
+});
+export type SimSnapshot = z.infer<typeof snapshotSchema>;
+
+/**
+ * The simulator's machines in a JSON file of the connection's data directory.
+ * Every write replaces the file atomically (temporary file, then rename), one
+ * write at a time, in the order they were asked for.
+ */
+export class SimStateFile {
+  readonly path: string;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'local-sim.json');
+  }
+
+  /** The saved snapshot, or null when nothing was saved yet. */
+  async load(): Promise<SimSnapshot | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw this.#unreadable(error);
+    }
+    try {
+      return snapshotSchema.parse(JSON.parse(text));
+    } catch (error) {
+      throw this.#unreadable(error);
+    }
+  }
+
+  /** Writes `snapshot` after the writes already asked for. */
+  save(snapshot: SimSnapshot): Promise<void> {
+    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+    const write = this.#writing.then(async () => {
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFile(temporary, text, { mode: 0o600 });
+      await rename(temporary, this.path);
+    });
+    this.#writing = write.catch(() => {});
+    return write;
+  }
+
+  /** Resolves once every write asked for so far is done. */
+  flush(): Promise<void> {
+    return this.#writing;
+  }
+
+  #unreadable(cause: unknown): ConnectorError {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new ConnectorError(
+      'ProviderUnavailable',
+      `The local site's simulator cannot read its state file ${this.path}: ${reason}`,
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,1 @@
+export { localConnectorFactory } from './local-connector-factory.ts';

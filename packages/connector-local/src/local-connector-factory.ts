@@ -1,0 +1,46 @@
+import { type ConnectContext, ConnectorError, type ConnectorFactory } from '@levante/connector-api';
+import { z } from 'zod';
+import { DriverPool } from './drivers/driver-pool.ts';
+import { LocalConnector } from './local-connector.ts';
+import { credentialsSchema, settingsSchema } from './settings.ts';
+
+export interface LocalConnectorFactoryOptions {
+  /** Where drivers are shared and their clock comes from; tests bring their own. */
+  readonly pool?: DriverPool;
+}
+
+/** The `local` provider: Levante's own hosts, driven through a hypervisor driver. */
+export function createLocalConnectorFactory(options: LocalConnectorFactoryOptions = {}): ConnectorFactory {
+  const pool = options.pool ?? new DriverPool();
+  return {
+    kind: 'local',
+    displayName: 'Levante hosts',
+    capabilities: {
+      pause: true,
+      suspend: true,
+      restart: true,
+      capture: false,
+      hosts: true,
+      nativeSystems: false,
+    },
+    credentialsSchema,
+    settingsSchema,
+    async connect(context: ConnectContext) {
+      const settings = settingsSchema.safeParse(context.settings);
+      if (!settings.success) {
+        throw new ConnectorError(
+          'InvalidRequest',
+          `The local provider's settings are invalid:\n${z.prettifyError(settings.error)}`,
+        );
+      }
+      const credentials = credentialsSchema.safeParse(context.credentials);
+      if (!credentials.success) {
+        throw new ConnectorError('AuthError', 'The local site needs an access token: { "token": "…" }.');
+      }
+      const lease = await pool.acquire(settings.data, context.dataDir);
+      return new LocalConnector(settings.data, credentials.data.token, lease);
+    },
+  };
+}
+
+export const localConnectorFactory: ConnectorFactory = createLocalConnectorFactory();

@@ -1,0 +1,144 @@
+import { type Database, type Executor, type JobRow, jobs } from '@levante/db';
+import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+
+export interface NewJob {
+  readonly kind: string;
+  readonly projectId: string | null;
+  readonly machineId: string | null;
+  readonly payload?: Record<string, unknown>;
+  /** A second enqueue with the same key is the same job. */
+  readonly idempotencyKey: string;
+  readonly createdBy: string | null;
+}
+
+/**
+ * The durable job queue in the database. Workers lease a job with
+ * `FOR UPDATE SKIP LOCKED`; a lease that is not renewed expires, and the job is
+ * taken again by another worker. Completion is fenced by the lease owner, so a
+ * worker that lost its lease cannot overwrite the work of the next one.
+ */
+export class JobQueue {
+  readonly #waiters = new Set<() => void>();
+
+  constructor(private readonly db: Database) {}
+
+  async enqueue(tx: Executor, job: NewJob): Promise<JobRow> {
+    const [row] = await tx
+      .insert(jobs)
+      .values({
+        kind: job.kind,
+        projectId: job.projectId,
+        machineId: job.machineId,
+        payload: job.payload ?? {},
+        idempotencyKey: job.idempotencyKey,
+        createdBy: job.createdBy,
+      })
+      .onConflictDoUpdate({ target: jobs.idempotencyKey, set: { updatedAt: sql`${jobs.updatedAt}` } })
+      .returning();
+    return row!;
+  }
+
+  /** Wakes idle workers of this process; call after the enqueuing transaction commits. */
+  notify(): void {
+    for (const wake of this.#waiters) wake();
+  }
+
+  /** Resolves on the next notify(), or after `ms`. */
+  waitForWork(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+    });
+  }
+
+  async lease(owner: string, leaseMs: number): Promise<JobRow | null> {
+    const next = this.db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(
+        or(
+          and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)),
+          and(eq(jobs.state, 'running'), lt(jobs.leaseExpiresAt, sql`now()`)),
+        ),
+      )
+      .orderBy(jobs.runAfter)
+      .limit(1)
+      .for('update', { skipLocked: true });
+    const [row] = await this.db
+      .update(jobs)
+      .set({
+        state: 'running',
+        leaseOwner: owner,
+        leaseExpiresAt: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+        attempts: sql`${jobs.attempts} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(inArray(jobs.id, next))
+      .returning();
+    return row ?? null;
+  }
+
+  /** Extends the lease; false when another worker has taken the job meanwhile. */
+  async renew(jobId: string, owner: string, leaseMs: number, progress?: number): Promise<boolean> {
+    const rows = await this.db
+      .update(jobs)
+      .set({
+        leaseExpiresAt: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+        ...(progress === undefined ? {} : { progress }),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.state, 'running')))
+      .returning({ id: jobs.id });
+    return rows.length > 0;
+  }
+
+  /** Marks the job finished inside the transaction that writes its result. */
+  async finish(
+    tx: Executor,
+    jobId: string,
+    owner: string,
+    outcome: { state: 'succeeded' | 'failed' | 'cancelled'; error?: string | null },
+  ): Promise<boolean> {
+    const rows = await tx
+      .update(jobs)
+      .set({
+        state: outcome.state,
+        error: outcome.error ?? null,
+        progress: outcome.state === 'succeeded' ? 100 : sql`${jobs.progress}`,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.state, 'running')))
+      .returning({ id: jobs.id });
+    return rows.length > 0;
+  }
+
+  /** Puts the job back for a later attempt, or fails it when attempts are used up. */
+  async retry(
+    jobId: string,
+    owner: string,
+    delayMs: number,
+    error: string,
+  ): Promise<'retrying' | 'exhausted'> {
+    const [row] = await this.db
+      .update(jobs)
+      .set({
+        state: sql`case when ${jobs.attempts} >= ${jobs.maxAttempts} then 'failed' else 'queued' end`,
+        runAfter: sql`now() + ${`${delayMs} milliseconds`}::interval`,
+        error,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner)))
+      .returning({ state: jobs.state });
+    return row?.state === 'failed' ? 'exhausted' : 'retrying';
+  }
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, JobRow } from '@levante/db';
+import type { Logger } from 'pino';
+import type { ConnectorPool } from '../providers/connector-pool.ts';
+import type { UnitOfWork } from '../unit-of-work.ts';
+import { type JobContext, type JobHandler, LeaseLostError, type PollingOptions } from './job-context.ts';
+import type { JobQueue } from './job-queue.ts';
+
+export interface WorkerOptions {
+  /** Jobs run at once by this worker; most of their time is spent waiting on providers. */
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  /** How often an idle worker looks for work it was not told about (other replicas' jobs, retries). */
+  readonly idlePollMs: number;
+  readonly polling: PollingOptions;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  concurrency: 32,
+  leaseMs: 30_000,
+  idlePollMs: 1_000,
+  polling: { initialMs: 100, maxMs: 2_000, timeoutMs: 15 * 60_000 },
+};
+
+/**
+ * Leases jobs and runs their handlers. A job whose handler throws is retried
+ * with backoff; one that fails for good is handed to its handler's giveUp.
+ */
+export class Worker {
+  readonly id = `worker-${randomUUID().slice(0, 8)}`;
+  readonly #running = new Set<Promise<void>>();
+  readonly #abort = new AbortController();
+  #loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: {
+      db: Database;
+      uow: UnitOfWork;
+      queue: JobQueue;
+      pool: ConnectorPool;
+      logger: Logger;
+      handlers: Readonly<Record<string, JobHandler>>;
+    },
+    private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
+  ) {}
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** Stops taking jobs and waits for the running ones; their leases expire if they do not finish. */
+  async stop(): Promise<void> {
+    this.#abort.abort(new Error('The worker is stopping.'));
+    this.deps.queue.notify();
+    await this.#loop;
+    await Promise.allSettled(this.#running);
+  }
+
+  /** Leases and runs one job, if one is ready; for tests and tools. */
+  async runOnce(): Promise<JobRow | null> {
+    const job = await this.deps.queue.lease(this.id, this.options.leaseMs);
+    if (job) await this.#execute(job);
+    return job;
+  }
+
+  async #run(): Promise<void> {
+    const { queue, logger } = this.deps;
+    while (!this.#abort.signal.aborted) {
+      if (this.#running.size >= this.options.concurrency) {
+        await Promise.race(this.#running);
+        continue;
+      }
+      let job: JobRow | null = null;
+      try {
+        job = await queue.lease(this.id, this.options.leaseMs);
+      } catch (error) {
+        if (this.#abort.signal.aborted) break;
+        logger.error({ err: error }, 'leasing a job failed');
+      }
+      if (!job) {
+        await queue.waitForWork(this.options.idlePollMs);
+        continue;
+      }
+      const running = this.#execute(job).finally(() => this.#running.delete(running));
+      this.#running.add(running);
+    }
+  }
+
+  async #execute(job: JobRow): Promise<void> {
+    const { queue, logger, handlers } = this.deps;
+    const handler = handlers[job.kind];
+    const context: JobContext = {
+      job,
+      db: this.deps.db,
+      uow: this.deps.uow,
+      queue,
+      pool: this.deps.pool,
+      logger,
+      polling: this.options.polling,
+      owner: this.id,
+      signal: this.#abort.signal,
+      renew: (progress) => queue.renew(job.id, this.id, this.options.leaseMs, progress),
+    };
+    try {
+      if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}".`);
+      await handler.run(context);
+    } catch (error) {
+      if (error instanceof LeaseLostError || this.#abort.signal.aborted) return;
+      const message = error instanceof Error ? error.message : String(error);
+      const delay = Math.min(60_000, 500 * 2 ** Math.max(0, job.attempts - 1));
+      const outcome = await queue.retry(job.id, this.id, delay, message).catch(() => 'retrying' as const);
+      logger.warn(
+        { jobId: job.id, kind: job.kind, attempt: job.attempts, err: error, outcome },
+        'job failed',
+      );
+      if (outcome === 'exhausted' && handler) {
+        await handler
+          .giveUp({ ...context, owner: this.id }, `Gave up after ${job.attempts} attempts: ${message}`)
+          .catch((e: unknown) => logger.error({ err: e, jobId: job.id }, 'giving up on a job failed'));
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { locations, machines, providers } from '@levante/db';
+import { MACHINE_TRANSITIONS, type MachineAction } from '@levante/domain';
+import { eq } from 'drizzle-orm';
+import type { JobHandler } from '../jobs/job-context.ts';
+import { providerError } from '../providers/provider-errors.ts';
+import { finishQuietly } from './create-machine.job.ts';
+import { isPermanent, settleMachine, waitForMachine } from './machine-convergence.ts';
+
+/** Sends one lifecycle action to the provider and waits for the state it leads to. */
+export const machineActionJob: JobHandler = {
+  async run(context) {
+    const action = context.job.payload.action as MachineAction;
+    const transition = MACHINE_TRANSITIONS[action];
+    const [row] = await context.db
+      .select({ machine: machines, location: locations, provider: providers })
+      .from(machines)
+      .innerJoin(locations, eq(locations.id, machines.locationId))
+      .innerJoin(providers, eq(providers.id, machines.providerId))
+      .where(eq(machines.id, context.job.machineId!));
+    // Re-check: the command left the machine in the action's transitional state.
+    if (row?.machine.state !== transition.during) {
+      await finishQuietly(context);
+      return;
+    }
+    const { machine, location, provider } = row!;
+    if (!machine.providerRef) {
+      // Never reached the provider (it failed while being created): nothing to do there.
+      const state = action === 'delete' ? 'DELETED' : 'ERROR';
+      await settleMachine(context, machine.id, {
+        state,
+        error: state === 'ERROR' ? 'The provider never created this machine.' : null,
+        info: null,
+      });
+      return;
+    }
+    const ref = { ref: machine.providerRef, location: location.ref };
+    const connector = await context.pool.forAccount(machine.accountId);
+    try {
+      await connector.act(ref, action, { signal: context.signal });
+      await settleMachine(
+        context,
+        machine.id,
+        await waitForMachine(context, connector, machine, ref, transition.to),
+      );
+    } catch (error) {
+      if (!isPermanent(error)) throw error;
+      if (action === 'delete' && (error as { kind?: string }).kind === 'NotFound') {
+        await settleMachine(context, machine.id, { state: 'DELETED', error: null, info: null });
+        return;
+      }
+      await settleMachine(context, machine.id, {
+        state: 'ERROR',
+        error: providerError(provider.name, error).message,
+        info: null,
+      });
+    }
+  },
+
+  async giveUp(context, reason) {
+    await settleMachine(
+      context,
+      context.job.machineId!,
+      { state: 'ERROR', error: reason, info: null },
+      { jobAlreadyFailed: true },
+    );
+  },
+};

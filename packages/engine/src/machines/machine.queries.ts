@@ -1,0 +1,131 @@
+import {
+  type Database,
+  type HostRow,
+  hosts,
+  type JobRow,
+  jobs,
+  type LocationRow,
+  locations,
+  type MachineRow,
+  machines,
+  memberships,
+  type ProviderRow,
+  providers,
+} from '@levante/db';
+import { type Actor, MACHINE_STATES, notFound, validate } from '@levante/domain';
+import { and, count, desc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
+import { assertActive, authorizeProject } from '../projects/project-access.ts';
+
+export interface InventoryFilter {
+  readonly projectId?: string | null;
+  readonly providerId?: string | null;
+  readonly locationId?: string | null;
+  readonly states?: readonly string[] | null;
+  /** Part of the name, any case. */
+  readonly name?: string | null;
+  /** Deleted machines are hidden unless asked for. */
+  readonly includeDeleted?: boolean | null;
+}
+
+export interface InventoryItem {
+  readonly machine: MachineRow;
+  readonly provider: ProviderRow;
+  readonly location: LocationRow;
+  readonly host: HostRow | null;
+}
+
+const filterSchema = z.object({
+  states: z
+    .array(z.enum(MACHINE_STATES, { message: `A state is one of ${MACHINE_STATES.join(', ')}.` }))
+    .max(14)
+    .nullish(),
+  name: z.string().max(63, 'A machine name has at most 63 characters.').nullish(),
+});
+
+export class MachineQueries {
+  constructor(private readonly db: Database) {}
+
+  /** Every machine the caller may see, across providers and accounts, newest first. */
+  async inventory(actor: Actor, filter: InventoryFilter, args: PageArgs): Promise<Page<InventoryItem>> {
+    assertActive(actor);
+    const { states, name } = validate(filterSchema, { states: filter.states, name: filter.name });
+    if (filter.projectId) await authorizeProject(this.db, actor, filter.projectId, 'resource.read');
+    const size = pageSize(args);
+    const conditions: (SQL | undefined)[] = [
+      filter.projectId ? eq(machines.projectId, filter.projectId) : this.#scope(actor),
+      filter.providerId ? eq(machines.providerId, filter.providerId) : undefined,
+      filter.locationId ? eq(machines.locationId, filter.locationId) : undefined,
+      states && states.length > 0 ? inArray(machines.state, states) : undefined,
+      !filter.includeDeleted && !states?.includes('DELETED')
+        ? inArray(machines.state, LIVE_STATES)
+        : undefined,
+      name ? ilike(machines.name, `%${name.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+    ];
+    const after = args.after ? decodeCursor(args.after, ['string', 'string']) : null;
+    const [rows, [total]] = await Promise.all([
+      this.db
+        .select({ machine: machines, provider: providers, location: locations, host: hosts })
+        .from(machines)
+        .innerJoin(providers, eq(providers.id, machines.providerId))
+        .innerJoin(locations, eq(locations.id, machines.locationId))
+        .leftJoin(hosts, eq(hosts.id, machines.hostId))
+        .where(
+          and(
+            ...conditions,
+            after ? keysetAfter([machines.createdAt, machines.id], after, 'desc') : undefined,
+          ),
+        )
+        .orderBy(desc(machines.createdAt), desc(machines.id))
+        .limit(size + 1),
+      this.db
+        .select({ n: count() })
+        .from(machines)
+        .where(and(...conditions)),
+    ]);
+    return toPage(
+      rows,
+      size,
+      total?.n ?? 0,
+      (r) => [r.machine.createdAt.toISOString(), r.machine.id],
+      (r) => r,
+    );
+  }
+
+  async byId(actor: Actor, machineId: string): Promise<InventoryItem> {
+    assertActive(actor);
+    const [row] = await this.db
+      .select({ machine: machines, provider: providers, location: locations, host: hosts })
+      .from(machines)
+      .innerJoin(providers, eq(providers.id, machines.providerId))
+      .innerJoin(locations, eq(locations.id, machines.locationId))
+      .leftJoin(hosts, eq(hosts.id, machines.hostId))
+      .where(and(eq(machines.id, machineId), this.#scope(actor)));
+    if (!row) throw notFound('Machine');
+    return row;
+  }
+
+  async job(actor: Actor, jobId: string): Promise<JobRow> {
+    assertActive(actor);
+    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, jobId));
+    if (!row?.projectId) throw notFound('Job');
+    await authorizeProject(this.db, actor, row.projectId, 'resource.read').catch(() => {
+      throw notFound('Job');
+    });
+    return row;
+  }
+
+  #scope(actor: Actor): SQL | undefined {
+    if (actor.isAdmin) return undefined;
+    return inArray(
+      machines.projectId,
+      this.db
+        .select({ id: memberships.projectId })
+        .from(memberships)
+        .where(eq(memberships.userId, actor.userId)),
+    );
+  }
+}
+
+const LIVE_STATES = MACHINE_STATES.filter((s) => s !== 'DELETED');

@@ -1,0 +1,231 @@
+import { ConnectorError, type ConnectorRegistry } from '@levante/connector-api';
+import {
+  type Database,
+  type Executor,
+  machines,
+  type ProviderAccountRow,
+  projectAccounts,
+  providerAccounts,
+  providers,
+} from '@levante/db';
+import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
+import { and, count, eq, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import { authorizeProject } from '../projects/project-access.ts';
+import type { CredentialCipher } from '../secrets/credential-cipher.ts';
+import type { UnitOfWork } from '../unit-of-work.ts';
+import { readCatalog, storeCatalog } from './catalog-sync.ts';
+import type { ConnectorPool } from './connector-pool.ts';
+import { providerError } from './provider-errors.ts';
+import { providerUsableBy } from './provider-visibility.ts';
+
+const accountNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'An account name cannot be empty.')
+  .max(64, 'An account name can have at most 64 characters.');
+
+export interface AddAccountInput {
+  readonly projectId: string;
+  readonly providerId: string;
+  readonly name: string;
+  readonly credentials: unknown;
+}
+
+export class AccountCommands {
+  constructor(
+    private readonly db: Database,
+    private readonly uow: UnitOfWork,
+    private readonly registry: ConnectorRegistry,
+    private readonly pool: ConnectorPool,
+    private readonly cipher: CredentialCipher,
+  ) {}
+
+  /**
+   * Adds an account to a project. The credentials are checked with the provider
+   * first: refused ones are never stored. Then the catalog is read and cached.
+   */
+  async add(actor: Actor, input: AddAccountInput): Promise<ProviderAccountRow> {
+    const name = validate(accountNameSchema, input.name, 'name');
+    const { project } = await authorizeProject(this.db, actor, input.projectId, 'resource.write');
+    const [provider] = await this.db
+      .select()
+      .from(providers)
+      .where(and(eq(providers.id, input.providerId), providerUsableBy(this.db, project.id)));
+    if (!provider) throw notFound('Provider');
+    const factory = await this.registry.get(provider.kind);
+    const credentials = validate(factory.credentialsSchema, input.credentials, 'credentials');
+    const connector = await this.pool.connectWith(provider, credentials, null);
+    let catalog: Awaited<ReturnType<typeof readCatalog>>;
+    let remoteName: string;
+    try {
+      remoteName = (await connector.validate()).accountName;
+      catalog = await readCatalog(connector);
+    } catch (error) {
+      if (error instanceof ConnectorError && error.kind === 'AuthError') {
+        throw badInput('credentials', `${provider.name} refused these credentials: ${error.message}`);
+      }
+      throw providerError(provider.name, error);
+    } finally {
+      await connector.close();
+    }
+    return this.uow.run(async (tx, record) => {
+      const [account] = await tx
+        .insert(providerAccounts)
+        .values({
+          providerId: provider.id,
+          ownerProjectId: project.id,
+          name,
+          remoteName,
+          credentials: this.cipher.encrypt(credentials),
+          createdBy: actor.userId,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!account) throw conflict(`Project ${project.name} already has an account named "${name}".`, 'name');
+      await tx.insert(projectAccounts).values({ projectId: project.id, accountId: account.id });
+      await storeCatalog(tx, provider.id, account.id, catalog);
+      await record({
+        type: 'account.added',
+        actor,
+        projectId: project.id,
+        subjectType: 'ProviderAccount',
+        subjectId: account.id,
+        summary: `${actor.username} added the ${provider.name} account "${name}" to ${project.name}.`,
+        after: {
+          name,
+          provider: provider.name,
+          locations: catalog.locations.length,
+          images: catalog.images.length,
+        },
+      });
+      return account;
+    });
+  }
+
+  /** Shares an account with another project; the caller must be able to write in both. */
+  async associate(actor: Actor, accountId: string, projectId: string): Promise<void> {
+    const account = await this.#loadWritable(this.db, actor, accountId);
+    const { project } = await authorizeProject(this.db, actor, projectId, 'resource.write');
+    const [usable] = await this.db
+      .select({ id: providers.id })
+      .from(providers)
+      .where(and(eq(providers.id, account.providerId), providerUsableBy(this.db, projectId)));
+    if (!usable) throw conflict(`This provider is not available to project ${project.name}.`, 'projectId');
+    await this.uow.run(async (tx, record) => {
+      const [row] = await tx
+        .insert(projectAccounts)
+        .values({ projectId, accountId })
+        .onConflictDoNothing()
+        .returning();
+      if (!row) throw conflict(`The account is already shared with ${project.name}.`, 'projectId');
+      await record({
+        type: 'account.associated',
+        actor,
+        projectId,
+        subjectType: 'ProviderAccount',
+        subjectId: accountId,
+        summary: `${actor.username} shared the account "${account.name}" with ${project.name}.`,
+      });
+    });
+  }
+
+  /** Stops sharing an account with a project that has no machine on it. */
+  async dissociate(actor: Actor, accountId: string, projectId: string): Promise<void> {
+    await this.uow.run(async (tx, record) => {
+      const account = await this.#loadWritable(tx, actor, accountId);
+      const { project } = await authorizeProject(tx, actor, projectId, 'resource.write');
+      if (account.ownerProjectId === projectId) {
+        throw conflict('An account cannot leave the project that brought it; delete the account instead.');
+      }
+      const machineCount = await liveMachines(tx, accountId, projectId);
+      if (machineCount > 0) {
+        throw conflict(
+          `Project ${project.name} still has ${machineCount} machine(s) on this account; delete them first.`,
+        );
+      }
+      const removed = await tx
+        .delete(projectAccounts)
+        .where(and(eq(projectAccounts.accountId, accountId), eq(projectAccounts.projectId, projectId)))
+        .returning();
+      if (removed.length === 0) throw notFound('Account association');
+      await record({
+        type: 'account.dissociated',
+        actor,
+        projectId,
+        subjectType: 'ProviderAccount',
+        subjectId: accountId,
+        summary: `${actor.username} stopped sharing the account "${account.name}" with ${project.name}.`,
+      });
+    });
+  }
+
+  /** Deletes an account that no machine uses any more. */
+  async delete(actor: Actor, accountId: string): Promise<ProviderAccountRow> {
+    const deleted = await this.uow.run(async (tx, record) => {
+      const account = await this.#loadWritable(tx, actor, accountId);
+      const machineCount = await liveMachines(tx, accountId, null);
+      if (machineCount > 0) {
+        throw conflict(`This account still has ${machineCount} machine(s); delete them before the account.`);
+      }
+      await tx.delete(machines).where(eq(machines.accountId, accountId));
+      await tx.delete(providerAccounts).where(eq(providerAccounts.id, accountId));
+      await record({
+        type: 'account.deleted',
+        actor,
+        projectId: account.ownerProjectId,
+        subjectType: 'ProviderAccount',
+        subjectId: accountId,
+        summary: `${actor.username} deleted the account "${account.name}".`,
+      });
+      return account;
+    });
+    await this.pool.forget(accountId);
+    return deleted;
+  }
+
+  /** Re-reads locations, images and configurations from the provider. */
+  async refreshCatalog(actor: Actor, accountId: string): Promise<void> {
+    const account = await this.#loadWritable(this.db, actor, accountId);
+    const [provider] = await this.db.select().from(providers).where(eq(providers.id, account.providerId));
+    const connector = await this.pool.forAccount(accountId);
+    const catalog = await readCatalog(connector).catch((error: unknown) => {
+      throw providerError(provider!.name, error);
+    });
+    await this.uow.run(async (tx, record) => {
+      await storeCatalog(tx, account.providerId, accountId, catalog);
+      await record({
+        type: 'account.catalog_refreshed',
+        actor,
+        projectId: account.ownerProjectId,
+        subjectType: 'ProviderAccount',
+        subjectId: accountId,
+        summary: `The catalog of "${account.name}" was refreshed: ${catalog.images.length} images, ${catalog.configurations.length} configurations.`,
+      });
+    });
+  }
+
+  /** The account, if the caller may change it: write access to the project that owns it. */
+  async #loadWritable(tx: Executor, actor: Actor, accountId: string): Promise<ProviderAccountRow> {
+    const [account] = await tx.select().from(providerAccounts).where(eq(providerAccounts.id, accountId));
+    if (!account) throw notFound('Provider account');
+    await authorizeProject(tx, actor, account.ownerProjectId, 'resource.write').catch((error: unknown) => {
+      throw (error as { code?: string }).code === 'NOT_FOUND' ? notFound('Provider account') : error;
+    });
+    return account;
+  }
+}
+
+async function liveMachines(tx: Executor, accountId: string, projectId: string | null): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(machines)
+    .where(
+      and(
+        eq(machines.accountId, accountId),
+        ne(machines.state, 'DELETED'),
+        projectId ? eq(machines.projectId, projectId) : undefined,
+      ),
+    );
+  return row?.n ?? 0;
+}

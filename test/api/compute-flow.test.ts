@@ -1,0 +1,597 @@
+import { TEST_DATABASE_KINDS } from '@levante/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, errorCode, eventually, gql, subscribe, wsClient } from '../support/graphql-client.ts';
+import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
+
+const SITE_TOKEN = 'sesame-secret-42';
+const LOGIN =
+  'mutation L($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { token user { id } } }';
+const MACHINE_FIELDS = 'id name state allowedActions error host { id name } location { ref } addresses vcpus';
+const CREATE_MACHINE = `mutation C($input: CreateMachineInput!) { createMachine(input: $input) { machine { ${MACHINE_FIELDS} } job { id state progress } } }`;
+const ACT = `mutation A($id: ID!, $action: MachineAction!) { machineAction(input: { machineId: $id, action: $action }) { machine { ${MACHINE_FIELDS} } job { id } } }`;
+const MACHINE = `query M($id: ID!) { machine(id: $id) { ${MACHINE_FIELDS} } }`;
+
+interface Machine {
+  id: string;
+  name: string;
+  state: string;
+  allowedActions: string[];
+  error: string | null;
+  host: { id: string; name: string } | null;
+  addresses: string[];
+}
+
+describe.each(TEST_DATABASE_KINDS)(
+  'providers, accounts, machines, hosts and quotas through the API on %s',
+  (kind) => {
+    let levante: LevanteUnderTest;
+    const tokens: Record<string, string> = {};
+    let projectId: string;
+    let providerId: string;
+    let accountId: string;
+    let paris: string;
+    let lyon: string;
+    const images: Record<string, string> = {};
+    const configurations: Record<string, string> = {};
+    const hostIds: Record<string, string> = {};
+
+    const call = <T = Record<string, unknown>>(
+      query: string,
+      variables: Record<string, unknown>,
+      as: string,
+    ) => gql<T>(levante.url, query, variables, { token: tokens[as] });
+    const machineInput = (name: string, extra: Record<string, unknown> = {}) => ({
+      projectId,
+      accountId,
+      locationId: paris,
+      imageId: images['debian-12@paris'],
+      configurationId: configurations['small@paris'],
+      name,
+      ...extra,
+    });
+    const machine = async (id: string, as = 'alice'): Promise<Machine> =>
+      dataOf(await call<{ machine: Machine }>(MACHINE, { id }, as)).machine;
+    const poll = async (id: string, state: string, as = 'alice'): Promise<Machine> => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const m = await machine(id, as);
+        if (m.state === state) return m;
+        if (Date.now() > deadline)
+          throw new Error(`machine ${m.name} is ${m.state}, expected ${state} (${m.error})`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+
+    beforeAll(async () => {
+      levante = await levanteUnderTest(kind);
+      tokens.admin = dataOf(
+        await gql<{ login: { token: string } }>(levante.url, LOGIN, { u: 'admin', p: ADMIN_PASSWORD }),
+      ).login.token;
+      for (const username of ['alice', 'bob', 'carol']) {
+        dataOf(
+          await call(
+            'mutation U($u: String!) { createUser(input: { username: $u, password: "a long enough password", mustChangePassword: false }) { user { id } } }',
+            { u: username },
+            'admin',
+          ),
+        );
+        tokens[username] = dataOf(
+          await gql<{ login: { token: string } }>(levante.url, LOGIN, {
+            u: username,
+            p: 'a long enough password',
+          }),
+        ).login.token;
+      }
+      projectId = dataOf(
+        await call<{ createProject: { project: { id: string } } }>(
+          'mutation { createProject(input: { name: "Apollo" }) { project { id } } }',
+          {},
+          'alice',
+        ),
+      ).createProject.project.id;
+      dataOf(
+        await call(
+          'mutation A($p: ID!) { addMember(input: { projectId: $p, username: "bob", role: VIEWER }) { membership { role } } }',
+          { p: projectId },
+          'alice',
+        ),
+      );
+    }, 60_000);
+    afterAll(() => levante?.destroy());
+
+    it('lets only platform admins register providers, with settings checked by the connector', async () => {
+      const REGISTER =
+        'mutation R($input: RegisterProviderInput!) { registerProvider(input: $input) { id name kind capabilities { hosts pause } } }';
+      const settings = {
+        token: SITE_TOKEN,
+        bootDelayMs: 30,
+        stopDelayMs: 20,
+        actionDelayMs: 20,
+        faults: { failBootOnHosts: ['paris-bad'] },
+      };
+      expect(
+        errorCode(await call(REGISTER, { input: { kind: 'local', name: 'Mine', settings } }, 'alice')),
+      ).toBe('FORBIDDEN');
+      const unknownKind = await call(REGISTER, { input: { kind: 'nope', name: 'Nope' } }, 'admin');
+      expect(errorCode(unknownKind)).toBe('BAD_USER_INPUT');
+      expect(unknownKind.errors?.[0]?.message).toMatch(/no "nope" connector.*local/);
+      const badSettings = await call(
+        REGISTER,
+        { input: { kind: 'local', name: 'Bad', settings: { bootDelayMs: -5 } } },
+        'admin',
+      );
+      expect(errorCode(badSettings)).toBe('BAD_USER_INPUT');
+      expect(badSettings.errors?.[0]?.extensions?.field).toMatch(/^settings/);
+      const created = dataOf(
+        await call<{ registerProvider: { id: string; capabilities: { hosts: boolean } } }>(
+          REGISTER,
+          { input: { kind: 'local', name: 'Own site', settings } },
+          'admin',
+        ),
+      );
+      providerId = created.registerProvider.id;
+      expect(created.registerProvider.capabilities.hosts).toBe(true);
+      const kinds = dataOf(
+        await call<{ providerKinds: { kind: string; credentialsSchema: { properties: object } }[] }>(
+          '{ providerKinds { kind credentialsSchema } }',
+          {},
+          'alice',
+        ),
+      );
+      expect(
+        kinds.providerKinds.find((k) => k.kind === 'local')?.credentialsSchema.properties,
+      ).toHaveProperty('token');
+    });
+
+    it('registers hosts (admins only), refusing nonsense', async () => {
+      const REGISTER =
+        'mutation H($input: RegisterHostInput!) { registerHost(input: $input) { id name location cluster allocatedVcpus } }';
+      const host = (name: string, extra: Record<string, unknown> = {}) => ({
+        providerId,
+        location: 'paris',
+        cluster: 'a',
+        name,
+        hypervisor: 'KVM',
+        vcpus: 4,
+        memoryMiB: 16_384,
+        diskGiB: 500,
+        ...extra,
+      });
+      expect(errorCode(await call(REGISTER, { input: host('nope') }, 'alice'))).toBe('FORBIDDEN');
+      const zero = await call(REGISTER, { input: host('zero', { vcpus: 0 }) }, 'admin');
+      expect(errorCode(zero)).toBe('BAD_USER_INPUT');
+      expect(zero.errors?.[0]?.extensions?.field).toBe('vcpus');
+      for (const [name, extra] of [
+        ['paris-1', {}],
+        ['paris-2', {}],
+        ['paris-bad', { cluster: 'b' }],
+        ['lyon-1', { location: 'lyon', cluster: null }],
+      ] as const) {
+        const created = dataOf(
+          await call<{ registerHost: { id: string } }>(REGISTER, { input: host(name, extra) }, 'admin'),
+        );
+        hostIds[name] = created.registerHost.id;
+      }
+      expect(errorCode(await call(REGISTER, { input: host('paris-1') }, 'admin'))).toBe('CONFLICT');
+      // The faulty host only takes machines it is asked to take.
+      dataOf(
+        await call(
+          'mutation M($id: ID!) { setHostMaintenance(input: { hostId: $id, maintenance: true }) { maintenance } }',
+          { id: hostIds['paris-bad'] },
+          'admin',
+        ),
+      );
+    });
+
+    it('stores an account only after the provider accepted its credentials, and never shows them', async () => {
+      const ADD =
+        'mutation A($input: AddProviderAccountInput!) { addProviderAccount(input: $input) { id name remoteName provider { name } } }';
+      const refused = await call(
+        ADD,
+        { input: { projectId, providerId, name: 'site', credentials: { token: 'wrong' } } },
+        'alice',
+      );
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.extensions?.field).toBe('credentials');
+      const malformed = await call(
+        ADD,
+        { input: { projectId, providerId, name: 'site', credentials: { password: 1 } } },
+        'alice',
+      );
+      expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
+      const viewer = await call(
+        ADD,
+        { input: { projectId, providerId, name: 'site', credentials: { token: SITE_TOKEN } } },
+        'bob',
+      );
+      expect(errorCode(viewer)).toBe('FORBIDDEN');
+      const listedBefore = dataOf(
+        await call<{ providerAccounts: unknown[] }>(
+          'query P($p: ID!) { providerAccounts(projectId: $p) { id } }',
+          { p: projectId },
+          'alice',
+        ),
+      );
+      expect(listedBefore.providerAccounts).toHaveLength(0);
+      const added = dataOf(
+        await call<{ addProviderAccount: { id: string } }>(
+          ADD,
+          { input: { projectId, providerId, name: 'site', credentials: { token: SITE_TOKEN } } },
+          'alice',
+        ),
+      );
+      accountId = added.addProviderAccount.id;
+      const everything = await call(
+        'query P($p: ID!) { providerAccounts(projectId: $p) { id name remoteName sharedWith provider { name locations { id ref } } } }',
+        { p: projectId },
+        'alice',
+      );
+      expect(JSON.stringify(everything)).not.toContain(SITE_TOKEN);
+      const locations = (
+        dataOf(everything) as {
+          providerAccounts: { provider: { locations: { id: string; ref: string }[] } }[];
+        }
+      ).providerAccounts[0]!.provider.locations;
+      paris = locations.find((l) => l.ref === 'paris')!.id;
+      lyon = locations.find((l) => l.ref === 'lyon')!.id;
+    });
+
+    it('offers images and configurations per account and location', async () => {
+      for (const [location, id] of [
+        ['paris', paris],
+        ['lyon', lyon],
+      ] as const) {
+        const catalog = dataOf(
+          await call<{
+            images: { id: string; ref: string }[];
+            configurations: { id: string; ref: string; vcpus: number }[];
+          }>(
+            'query C($a: ID!, $l: ID!) { images(accountId: $a, locationId: $l) { id ref hypervisors } configurations(accountId: $a, locationId: $l) { id ref vcpus memoryMiB } }',
+            { a: accountId, l: id },
+            'bob',
+          ),
+        );
+        for (const image of catalog.images) images[`${image.ref}@${location}`] = image.id;
+        for (const c of catalog.configurations) configurations[`${c.ref}@${location}`] = c.id;
+      }
+      expect(images['debian-12@paris']).toBeTruthy();
+      expect(configurations['small@paris']).toBeTruthy();
+      const outsider = await call(
+        'query C($a: ID!, $l: ID!) { images(accountId: $a, locationId: $l) { id } }',
+        { a: accountId, l: paris },
+        'carol',
+      );
+      expect(errorCode(outsider)).toBe('NOT_FOUND');
+    });
+
+    it('creates a machine that answers at once in CREATING and reaches STARTED on a host, live', async () => {
+      const client = wsClient(levante.url, { token: tokens.alice });
+      const changes = subscribe<{ machineChanged: { name: string; state: string } }>(
+        client,
+        'subscription { machineChanged { name state } }',
+      );
+      const placements = subscribe<{
+        placementChanged: { kind: string; machineName: string; hostId: string };
+      }>(client, 'subscription { placementChanged { kind machineName hostId state } }');
+      await new Promise((r) => setTimeout(r, 200));
+      const created = dataOf(
+        await call<{ createMachine: { machine: Machine; job: { id: string; state: string } } }>(
+          CREATE_MACHINE,
+          { input: machineInput('web-1') },
+          'alice',
+        ),
+      );
+      expect(created.createMachine.machine.state).toBe('CREATING');
+      expect(created.createMachine.machine.host?.name).toMatch(/^paris-[12]$/);
+      expect(created.createMachine.job.state).toBe('queued');
+      const started = await poll(created.createMachine.machine.id, 'STARTED');
+      expect(started.addresses.length).toBeGreaterThan(0);
+      expect(started.allowedActions).toEqual(['STOP', 'RESTART', 'PAUSE', 'SUSPEND', 'DELETE']);
+      await eventually(
+        () =>
+          changes.received.some(
+            (c) => c.machineChanged.name === 'web-1' && c.machineChanged.state === 'STARTED',
+          ),
+        'STARTED by subscription',
+      );
+      await eventually(
+        () =>
+          placements.received.some(
+            (p) => p.placementChanged.kind === 'placed' && p.placementChanged.machineName === 'web-1',
+          ),
+        'placement',
+      );
+      expect(placements.received[0]?.placementChanged.hostId).toBe(started.host?.id);
+      const job = dataOf(
+        await call<{ job: { state: string; progress: number } }>(
+          'query J($id: ID!) { job(id: $id) { state progress } }',
+          { id: created.createMachine.job.id },
+          'alice',
+        ),
+      );
+      expect(job.job).toEqual({ state: 'succeeded', progress: 100 });
+      await client.dispose();
+    });
+
+    it('follows the CIMI state table for every action, and refuses the others before the provider sees them', async () => {
+      const id = dataOf(
+        await call<{ createMachine: { machine: Machine } }>(
+          CREATE_MACHINE,
+          { input: machineInput('db-1') },
+          'alice',
+        ),
+      ).createMachine.machine.id;
+      await poll(id, 'STARTED');
+      const early = await call(ACT, { id, action: 'START' }, 'alice');
+      expect(errorCode(early)).toBe('INVALID_STATE');
+      expect(early.errors?.[0]?.message).toMatch(
+        /db-1" is STARTED and cannot start; from STARTED you can stop, restart, pause, suspend, delete/,
+      );
+      for (const [action, during, to] of [
+        ['STOP', 'STOPPING', 'STOPPED'],
+        ['START', 'STARTING', 'STARTED'],
+        ['RESTART', 'RESTARTING', 'STARTED'],
+        ['PAUSE', 'PAUSING', 'PAUSED'],
+        ['UNPAUSE', 'STARTING', 'STARTED'],
+        ['SUSPEND', 'SUSPENDING', 'SUSPENDED'],
+        ['RESUME', 'STARTING', 'STARTED'],
+      ] as const) {
+        const acted = dataOf(
+          await call<{ machineAction: { machine: Machine } }>(ACT, { id, action }, 'alice'),
+        );
+        expect(acted.machineAction.machine.state).toBe(during);
+        const busy = await call(ACT, { id, action: 'DELETE' }, 'alice');
+        if (!busy.errors) throw new Error(`${action}: delete accepted while ${during}`);
+        expect(errorCode(busy)).toBe('INVALID_STATE');
+        expect(busy.errors?.[0]?.message).toMatch(/wait until it has finished/);
+        await poll(id, to);
+      }
+      expect(errorCode(await call(ACT, { id, action: 'STOP' }, 'bob'))).toBe('FORBIDDEN');
+      expect(errorCode(await call(ACT, { id, action: 'STOP' }, 'carol'))).toBe('NOT_FOUND');
+      expect((await machine(id)).state).toBe('STARTED');
+    });
+
+    it('refuses bad machine requests with the right code, and creates nothing', async () => {
+      const before = dataOf(
+        await call<{ machines: { totalCount: number } }>('{ machines { totalCount } }', {}, 'alice'),
+      ).machines.totalCount;
+      const duplicate = await call(CREATE_MACHINE, { input: machineInput('WEB-1') }, 'alice');
+      expect(errorCode(duplicate)).toBe('CONFLICT');
+      expect(duplicate.errors?.[0]?.extensions?.field).toBe('name');
+      const otherLocation = await call(
+        CREATE_MACHINE,
+        { input: machineInput('x1', { imageId: images['debian-12@lyon'] }) },
+        'alice',
+      );
+      expect(errorCode(otherLocation)).toBe('BAD_USER_INPUT');
+      expect(otherLocation.errors?.[0]).toMatchObject({
+        message: 'Image Debian 12 is offered in Lyon, not in Paris.',
+        extensions: { field: 'imageId' },
+      });
+      const tooBig = await call(
+        CREATE_MACHINE,
+        { input: machineInput('x2', { configurationId: configurations['huge@paris'] }) },
+        'alice',
+      );
+      expect(errorCode(tooBig)).toBe('PROVIDER_ERROR');
+      expect(tooBig.errors?.[0]?.message).toMatch(/^No host in paris can take 32 vCPUs/);
+      expect(tooBig.errors?.[0]?.extensions).toMatchObject({ details: { providerError: 'CapacityError' } });
+      const foreign = await call(
+        CREATE_MACHINE,
+        { input: machineInput('x3', { projectId: projectId }) },
+        'carol',
+      );
+      expect(errorCode(foreign)).toBe('NOT_FOUND');
+      const badName = await call(CREATE_MACHINE, { input: machineInput('-bad-') }, 'alice');
+      expect(errorCode(badName)).toBe('BAD_USER_INPUT');
+      const malformed = await call(
+        CREATE_MACHINE,
+        { input: machineInput('x4', { imageId: 'garbage' }) },
+        'alice',
+      );
+      expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'imageId' });
+      const hinted = await call(
+        CREATE_MACHINE,
+        { input: machineInput('x5', { hostId: hostIds['paris-1'] }) },
+        'alice',
+      );
+      expect(errorCode(hinted)).toBe('FORBIDDEN');
+      const after = dataOf(
+        await call<{ machines: { totalCount: number } }>('{ machines { totalCount } }', {}, 'alice'),
+      ).machines.totalCount;
+      expect(after).toBe(before);
+    });
+
+    it('puts a machine whose host fails to boot it in ERROR with the reason, and gives the capacity back', async () => {
+      dataOf(
+        await call(
+          'mutation M($id: ID!) { setHostMaintenance(input: { hostId: $id, maintenance: false }) { maintenance } }',
+          { id: hostIds['paris-bad'] },
+          'admin',
+        ),
+      );
+      const created = dataOf(
+        await call<{ createMachine: { machine: Machine } }>(
+          CREATE_MACHINE,
+          { input: machineInput('doomed', { hostId: hostIds['paris-bad'] }) },
+          'admin',
+        ),
+      );
+      expect(created.createMachine.machine.host?.name).toBe('paris-bad');
+      const failed = await poll(created.createMachine.machine.id, 'ERROR');
+      expect(failed.error).toMatch(/paris-bad.*failed to boot/);
+      const hosts = dataOf(
+        await call<{ hosts: { name: string; allocatedVcpus: number; machines: unknown[] }[] }>(
+          '{ hosts { name allocatedVcpus machines { id } } }',
+          {},
+          'admin',
+        ),
+      );
+      expect(hosts.hosts.find((h) => h.name === 'paris-bad')).toMatchObject({
+        allocatedVcpus: 0,
+        machines: [],
+      });
+      dataOf(
+        await call(
+          'mutation M($id: ID!) { setHostMaintenance(input: { hostId: $id, maintenance: true }) { maintenance } }',
+          { id: hostIds['paris-bad'] },
+          'admin',
+        ),
+      );
+    });
+
+    it('shows the host-level placement with capacity, allocation and machines', async () => {
+      const hosts = dataOf(
+        await call<{
+          hosts: {
+            name: string;
+            maintenance: boolean;
+            allocatedVcpus: number;
+            machines: { name: string }[];
+            otherMachines: number;
+          }[];
+        }>(
+          'query H($l: ID) { hosts(locationId: $l) { name maintenance allocatedVcpus vcpus cpuAllocationRatio machines { name state } otherMachines } }',
+          { l: paris },
+          'alice',
+        ),
+      );
+      const names = hosts.hosts.flatMap((h) => h.machines.map((m) => m.name)).sort();
+      expect(names).toEqual(['db-1', 'web-1']);
+      const allocated = hosts.hosts.reduce((sum, h) => sum + h.allocatedVcpus, 0);
+      expect(allocated).toBe(2);
+      expect(hosts.hosts.find((h) => h.name === 'paris-bad')?.maintenance).toBe(true);
+      const carolView = dataOf(
+        await call<{ hosts: { machines: unknown[]; otherMachines: number }[] }>(
+          'query H($l: ID) { hosts(locationId: $l) { machines { id } otherMachines } }',
+          { l: paris },
+          'carol',
+        ),
+      );
+      expect(carolView.hosts.flatMap((h) => h.machines)).toHaveLength(0);
+      expect(carolView.hosts.reduce((n, h) => n + h.otherMachines, 0)).toBe(2);
+    });
+
+    it('spreads an anti-affinity group over distinct hosts', async () => {
+      const group = dataOf(
+        await call<{ createPlacementGroup: { id: string } }>(
+          'mutation G($p: ID!) { createPlacementGroup(input: { projectId: $p, name: "spread", policy: ANTI_AFFINITY }) { id } }',
+          { p: projectId },
+          'alice',
+        ),
+      ).createPlacementGroup.id;
+      const a = dataOf(
+        await call<{ createMachine: { machine: Machine } }>(
+          CREATE_MACHINE,
+          { input: machineInput('spread-a', { placementGroupId: group }) },
+          'alice',
+        ),
+      );
+      const b = dataOf(
+        await call<{ createMachine: { machine: Machine } }>(
+          CREATE_MACHINE,
+          { input: machineInput('spread-b', { placementGroupId: group }) },
+          'alice',
+        ),
+      );
+      expect(a.createMachine.machine.host?.id).not.toBe(b.createMachine.machine.host?.id);
+      const third = await call(
+        CREATE_MACHINE,
+        { input: machineInput('spread-c', { placementGroupId: group }) },
+        'alice',
+      );
+      expect(errorCode(third)).toBe('PROVIDER_ERROR');
+      expect(third.errors?.[0]?.message).toMatch(/AntiAffinity/i);
+      for (const m of [a, b]) await poll(m.createMachine.machine.id, 'STARTED');
+    });
+
+    it('lists the inventory with filters and pages, scoped to what each user may see', async () => {
+      const INVENTORY =
+        'query I($f: MachineFilter, $after: String) { machines(filter: $f, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { name state provider { name } location { ref } } } } }';
+      type Inventory = {
+        machines: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+          edges: { node: { name: string } }[];
+        };
+      };
+      const names: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: Inventory = dataOf(await call<Inventory>(INVENTORY, { f: { projectId }, after }, 'bob'));
+        names.push(...page.machines.edges.map((e) => e.node.name));
+        if (!page.machines.pageInfo.hasNextPage) break;
+        after = page.machines.pageInfo.endCursor;
+      }
+      expect(names.sort()).toEqual(['db-1', 'doomed', 'spread-a', 'spread-b', 'web-1']);
+      const errors = dataOf(await call<Inventory>(INVENTORY, { f: { states: ['ERROR'] } }, 'alice'));
+      expect(errors.machines.edges.map((e) => e.node.name)).toEqual(['doomed']);
+      const byName = dataOf(await call<Inventory>(INVENTORY, { f: { name: 'SPREAD' } }, 'alice'));
+      expect(byName.machines.totalCount).toBe(2);
+      expect(dataOf(await call<Inventory>(INVENTORY, {}, 'carol')).machines.totalCount).toBe(0);
+      expect(errorCode(await call(INVENTORY, { f: { projectId } }, 'carol'))).toBe('NOT_FOUND');
+    });
+
+    it('enforces quotas set by platform admins, naming the limit', async () => {
+      const SET =
+        'mutation Q($input: SetQuotaInput!) { setQuota(input: $input) { limits { machines } usage { machines vcpus } } }';
+      expect(errorCode(await call(SET, { input: { projectId, machines: 1 } }, 'alice'))).toBe('FORBIDDEN');
+      expect(errorCode(await call(SET, { input: { projectId, machines: -1 } }, 'admin'))).toBe(
+        'BAD_USER_INPUT',
+      );
+      const set = dataOf(
+        await call<{ setQuota: { limits: { machines: number }; usage: { machines: number } } }>(
+          SET,
+          { input: { projectId, machines: 4 } },
+          'admin',
+        ),
+      );
+      expect(set.setQuota).toMatchObject({ limits: { machines: 4 }, usage: { machines: 4 } });
+      const refused = await call(CREATE_MACHINE, { input: machineInput('over') }, 'alice');
+      expect(errorCode(refused)).toBe('QUOTA_EXCEEDED');
+      expect(refused.errors?.[0]?.message).toBe(
+        'Project Apollo would use 5 of machines, over its quota of 4 (4 in use).',
+      );
+      const quota = dataOf(
+        await call<{ project: { quota: { usage: { machines: number } } } }>(
+          'query P($id: ID!) { project(id: $id) { quota { usage { machines } } } }',
+          { id: projectId },
+          'bob',
+        ),
+      );
+      expect(quota.project.quota.usage.machines).toBe(4);
+      dataOf(await call(SET, { input: { projectId, machines: null } }, 'admin'));
+    });
+
+    it('deletes machines, releasing their hosts, and refuses to delete an account that still has some', async () => {
+      const busy = await call(
+        'mutation D($a: ID!) { deleteProviderAccount(input: { accountId: $a }) }',
+        { a: accountId },
+        'alice',
+      );
+      expect(errorCode(busy)).toBe('CONFLICT');
+      expect(busy.errors?.[0]?.message).toMatch(/still has 5 machine\(s\)/);
+      const all = dataOf(
+        await call<{ machines: { edges: { node: { id: string; state: string } }[] } }>(
+          '{ machines(first: 100) { edges { node { id state } } } }',
+          {},
+          'alice',
+        ),
+      );
+      for (const { node } of all.machines.edges)
+        dataOf(await call(ACT, { id: node.id, action: 'DELETE' }, 'alice'));
+      for (const { node } of all.machines.edges) await poll(node.id, 'DELETED');
+      const hosts = dataOf(
+        await call<{ hosts: { allocatedVcpus: number }[] }>('{ hosts { allocatedVcpus } }', {}, 'admin'),
+      );
+      expect(hosts.hosts.every((h) => h.allocatedVcpus === 0)).toBe(true);
+      dataOf(
+        await call(
+          'mutation D($a: ID!) { deleteProviderAccount(input: { accountId: $a }) }',
+          { a: accountId },
+          'alice',
+        ),
+      );
+    });
+  },
+);

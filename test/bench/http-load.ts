@@ -1,0 +1,62 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { graphqlHttpClient } from './http-client.ts';
+import { type LoadResult, runLoad } from './measure.ts';
+
+const WORKER_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsxApi).then(({ tsImport }) => tsImport(workerData.module, workerData.module));
+`;
+
+export interface HttpLoadOptions {
+  readonly url: string;
+  readonly token: string | null;
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  readonly concurrency: number;
+  readonly durationMs: number;
+  readonly warmupMs?: number;
+}
+
+/**
+ * Sends one GraphQL operation over and over from a worker thread, so that the
+ * load generator runs beside the server's event loop instead of on it.
+ */
+export function runHttpLoadInWorker(options: HttpLoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    // tsx's loader does not reach worker threads: the worker loads this module through tsx's API.
+    const worker = new Worker(WORKER_BOOTSTRAP, {
+      eval: true,
+      workerData: { options, tsxApi: import.meta.resolve('tsx/esm/api'), module: import.meta.url },
+    });
+    let result: LoadResult | null = null;
+    worker.once('message', (message: LoadResult) => {
+      result = message;
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`the load worker exited with code ${code} and no result`));
+    });
+  });
+}
+
+async function workerMain(options: HttpLoadOptions): Promise<LoadResult> {
+  const http = graphqlHttpClient(options.url);
+  try {
+    return await runLoad({
+      durationMs: options.durationMs,
+      concurrency: options.concurrency,
+      ...(options.warmupMs ? { warmupMs: options.warmupMs } : {}),
+      operation: async () => {
+        await http.request(options.query, options.variables ?? {}, options.token);
+      },
+    });
+  } finally {
+    http.close();
+  }
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  workerMain((workerData as { options: HttpLoadOptions }).options).then((result) => port.postMessage(result));
+}
