@@ -563,6 +563,60 @@ describe.each(TEST_DATABASE_KINDS)(
       dataOf(await call(SET, { input: { projectId, machines: null } }, 'admin'));
     });
 
+    it('shares an account with another project of the same user, and stops sharing it when unused', async () => {
+      const SHARE =
+        'mutation S($a: ID!, $p: ID!) { associateProviderAccount(input: { accountId: $a, projectId: $p }) { id sharedWith } }';
+      const UNSHARE =
+        'mutation U($a: ID!, $p: ID!) { dissociateProviderAccount(input: { accountId: $a, projectId: $p }) { id sharedWith } }';
+      const second = dataOf(
+        await call<{ createProject: { project: { id: string } } }>(
+          'mutation { createProject(input: { name: "Apollo two" }) { project { id } } }',
+          {},
+          'alice',
+        ),
+      ).createProject.project.id;
+      const carols = dataOf(
+        await call<{ createProject: { project: { id: string } } }>(
+          'mutation { createProject(input: { name: "Carol corp" }) { project { id } } }',
+          {},
+          'carol',
+        ),
+      ).createProject.project.id;
+      expect(errorCode(await call(SHARE, { a: accountId, p: carols }, 'alice'))).toBe('NOT_FOUND');
+      expect(errorCode(await call(SHARE, { a: accountId, p: carols }, 'carol'))).toBe('NOT_FOUND');
+      const shared = dataOf(
+        await call<{ associateProviderAccount: { sharedWith: string[] } }>(
+          SHARE,
+          { a: accountId, p: second },
+          'alice',
+        ),
+      );
+      expect(shared.associateProviderAccount.sharedWith.sort()).toEqual([projectId, second].sort());
+      expect(errorCode(await call(SHARE, { a: accountId, p: second }, 'alice'))).toBe('CONFLICT');
+      const inSecond = dataOf(
+        await call<{ createMachine: { machine: Machine } }>(
+          CREATE_MACHINE,
+          { input: { ...machineInput('second-1'), projectId: second } },
+          'alice',
+        ),
+      ).createMachine.machine;
+      const refused = await call(UNSHARE, { a: accountId, p: second }, 'alice');
+      expect(errorCode(refused)).toBe('CONFLICT');
+      expect(refused.errors?.[0]?.message).toMatch(/still has 1 machine/);
+      expect(errorCode(await call(UNSHARE, { a: accountId, p: projectId }, 'alice'))).toBe('CONFLICT');
+      await poll(inSecond.id, 'STARTED');
+      dataOf(await call(ACT, { id: inSecond.id, action: 'DELETE' }, 'alice'));
+      await poll(inSecond.id, 'DELETED');
+      const unshared = dataOf(
+        await call<{ dissociateProviderAccount: { sharedWith: string[] } }>(
+          UNSHARE,
+          { a: accountId, p: second },
+          'alice',
+        ),
+      );
+      expect(unshared.dissociateProviderAccount.sharedWith).toEqual([projectId]);
+    });
+
     it('deletes machines, releasing their hosts, and refuses to delete an account that still has some', async () => {
       const busy = await call(
         'mutation D($a: ID!) { deleteProviderAccount(input: { accountId: $a }) }',

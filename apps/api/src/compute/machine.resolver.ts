@@ -1,4 +1,11 @@
-import { fromGlobalId, LevanteError, type MachineAction } from '@levante/domain';
+import type { JobRow } from '@levante/db';
+import {
+  type Actor,
+  fromGlobalId,
+  LevanteError,
+  type LevanteEvent,
+  type MachineAction,
+} from '@levante/domain';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../graphql/connection.ts';
 import { ConnectionArgs } from '../graphql/connection-args.ts';
@@ -20,6 +27,30 @@ import {
   toPlacementGroupNode,
 } from './machine.types.ts';
 import { MACHINE_EVENT_TYPES, mapStream } from './placement-changes.ts';
+
+const finished = (job: JobRow) => job.state !== 'queued' && job.state !== 'running';
+
+/** The job now, then after each event that mentions it; ends once the job has finished. */
+async function* jobUpdates(
+  ctx: Context,
+  actor: Actor,
+  jobId: string,
+  events: AsyncIterableIterator<LevanteEvent>,
+): AsyncGenerator<JobRow> {
+  try {
+    const current = await ctx.engine.machineQueries.job(actor, jobId);
+    yield current;
+    if (finished(current)) return;
+    for await (const event of events) {
+      if (event.after?.jobId !== jobId) continue;
+      const job = await ctx.engine.machineQueries.job(actor, jobId);
+      yield job;
+      if (finished(job)) return;
+    }
+  } finally {
+    await events.return?.();
+  }
+}
 
 const optionalId = (
   type: Parameters<typeof fromGlobalId>[0],
@@ -131,6 +162,25 @@ export class MachineResolver {
       { name: input.name, policy: input.policy },
     );
     return toPlacementGroupNode(group);
+  }
+
+  @Subscription(() => JobNode, {
+    name: 'jobUpdated',
+    description: 'A job as it progresses, until it has finished.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const actor = requireActor(ctx);
+      const jobId = fromGlobalId('Job', (args as { id: string }).id);
+      const job = await ctx.engine.machineQueries.job(actor, jobId);
+      const events = await ctx.engine.eventSubscriptions.open(actor, {
+        projectId: job.projectId,
+        types: MACHINE_EVENT_TYPES,
+      });
+      return jobUpdates(ctx, actor, jobId, events);
+    },
+  })
+  jobUpdated(@Root() job: JobRow, @Arg('id', () => ID) _id: string): JobNode {
+    return toJobNode(job);
   }
 
   @Subscription(() => MachineNode, {

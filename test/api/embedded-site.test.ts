@@ -1,0 +1,85 @@
+import { EMBEDDED_SITE_HOSTS } from '@levante/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, gql } from '../support/graphql-client.ts';
+import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
+
+describe('a fresh install', () => {
+  let levante: LevanteUnderTest;
+  let token: string;
+  const call = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    gql<T>(levante.url, query, variables, { token });
+
+  beforeAll(async () => {
+    levante = await levanteUnderTest('pglite', { seedSite: true });
+    token = dataOf(
+      await gql<{ login: { token: string } }>(
+        levante.url,
+        'mutation { login(input: { username: "admin", password: "' + ADMIN_PASSWORD + '" }) { token } }',
+      ),
+    ).login.token;
+  }, 60_000);
+  afterAll(() => levante?.destroy());
+
+  it('has the local provider with a simulated site of two locations and mixed hypervisors', async () => {
+    const hosts = dataOf(
+      await call<{ hosts: { name: string; location: string; cluster: string; hypervisor: string }[] }>(
+        '{ hosts { name location cluster hypervisor } }',
+      ),
+    );
+    expect(hosts.hosts).toHaveLength(EMBEDDED_SITE_HOSTS.length);
+    expect(new Set(hosts.hosts.map((h) => h.location))).toEqual(new Set(['paris', 'lyon']));
+    expect(new Set(hosts.hosts.filter((h) => h.location === 'paris').map((h) => h.cluster)).size).toBe(2);
+    expect(new Set(hosts.hosts.map((h) => h.hypervisor))).toEqual(new Set(['KVM', 'XEN', 'ESX']));
+  });
+
+  it('lets the admin create a machine in their personal project right away', async () => {
+    const me = dataOf(
+      await call<{ projects: { edges: { node: { id: string; personal: boolean } }[] } }>(
+        '{ projects { edges { node { id personal } } } }',
+      ),
+    );
+    const projectId = me.projects.edges.find((e) => e.node.personal)!.node.id;
+    const accounts = dataOf(
+      await call<{
+        providerAccounts: { id: string; provider: { locations: { id: string; ref: string }[] } }[];
+      }>('query A($p: ID!) { providerAccounts(projectId: $p) { id provider { locations { id ref } } } }', {
+        p: projectId,
+      }),
+    );
+    const account = accounts.providerAccounts[0]!;
+    const lyon = account.provider.locations.find((l) => l.ref === 'lyon')!.id;
+    const catalog = dataOf(
+      await call<{ images: { id: string; ref: string }[]; configurations: { id: string; ref: string }[] }>(
+        'query C($a: ID!, $l: ID!) { images(accountId: $a, locationId: $l) { id ref } configurations(accountId: $a, locationId: $l) { id ref } }',
+        { a: account.id, l: lyon },
+      ),
+    );
+    const created = dataOf(
+      await call<{ createMachine: { machine: { id: string; host: { name: string } } } }>(
+        'mutation C($input: CreateMachineInput!) { createMachine(input: $input) { machine { id host { name } } } }',
+        {
+          input: {
+            projectId,
+            accountId: account.id,
+            locationId: lyon,
+            imageId: catalog.images.find((i) => i.ref === 'debian-12')!.id,
+            configurationId: catalog.configurations.find((c) => c.ref === 'medium')!.id,
+            name: 'first',
+          },
+        },
+      ),
+    );
+    expect(created.createMachine.machine.host.name).toMatch(/^lyon-a-\d$/);
+    const deadline = Date.now() + 20_000;
+    let state = '';
+    while (state !== 'STARTED' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      state = dataOf(
+        await call<{ machine: { state: string } }>('query M($id: ID!) { machine(id: $id) { state } }', {
+          id: created.createMachine.machine.id,
+        }),
+      ).machine.state;
+    }
+    expect(state).toBe('STARTED');
+  }, 30_000);
+});
