@@ -14,7 +14,8 @@ describe('a fresh install', () => {
     token = dataOf(
       await gql<{ login: { token: string } }>(
         levante.url,
-        'mutation { login(input: { username: "admin", password: "' + ADMIN_PASSWORD + '" }) { token } }',
+        'mutation L($p: String!) { login(input: { username: "admin", password: $p }) { token } }',
+        { p: ADMIN_PASSWORD },
       ),
     ).login.token;
   }, 60_000);
