@@ -5,13 +5,21 @@
  */
 import { createScratchDatabase, dropScratchDatabase, TEST_DATABASE_URL } from '@levante/db/testing';
 import { authenticatedQueries } from './authenticated-queries.ts';
+import { inventoryLatency } from './inventory-latency.ts';
 import { loginRoundTrips } from './login-round-trips.ts';
+import { machineThroughput } from './machine-throughput.ts';
 import { type Benchmark, openBenchSubject } from './subject.ts';
 import { subscriptionLatency } from './subscription-latency.ts';
 import { type BenchmarkRow, type DatabaseKind, formatTable } from './table.ts';
 
 /** In table order; a new benchmark is one more entry here. */
-const BENCHMARKS: readonly Benchmark[] = [loginRoundTrips, authenticatedQueries, subscriptionLatency()];
+const BENCHMARKS: readonly Benchmark[] = [
+  loginRoundTrips,
+  authenticatedQueries,
+  subscriptionLatency(),
+  machineThroughput,
+  inventoryLatency,
+];
 const DATABASES: readonly DatabaseKind[] = ['pglite', 'postgres'];
 
 async function main(): Promise<number> {

@@ -1,3 +1,4 @@
+import type { DatabaseHandle } from '@levante/db';
 import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
 import { type GraphqlHttpClient, graphqlHttpClient } from './http-client.ts';
 import type { BenchmarkRow, DatabaseKind } from './table.ts';
@@ -11,6 +12,8 @@ export interface BenchSubject {
   readonly sessionToken: string;
   /** An API token of the platform admin. */
   readonly apiToken: string;
+  /** The server's own database handle, to seed data in bulk and to measure raw SQL beside the API. */
+  readonly database: DatabaseHandle;
   /** Progress notes, on stderr: the table alone goes to stdout. */
   log(message: string): void;
 }
@@ -41,6 +44,7 @@ export async function openBenchSubject(
       http,
       sessionToken: login.token,
       apiToken: createApiToken.token,
+      database: levante.running!.database,
       log: (message) => process.stderr.write(`[${kind}] ${message}\n`),
     };
     return {

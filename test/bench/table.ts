@@ -1,5 +1,8 @@
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/** Shown where a cell has nothing to say. */
+const NONE = '—';
+
 export interface Target {
   readonly op: '>=' | '<';
   readonly value: number;
@@ -8,15 +11,19 @@ export interface Target {
 /** One line of the results table. */
 export interface BenchmarkRow {
   readonly benchmark: string;
-  readonly database: DatabaseKind;
+  /** '—' for a benchmark that uses no database. */
+  readonly database: DatabaseKind | typeof NONE;
   readonly value: number;
   readonly unit: string;
   /** What the result must reach; rows without one only inform. */
   readonly target?: Target;
 }
 
-const DATABASE_LABELS: Record<DatabaseKind, string> = { pglite: 'PGlite', postgres: 'PostgreSQL' };
-const NONE = '—';
+const DATABASE_LABELS: Record<DatabaseKind | typeof NONE, string> = {
+  pglite: 'PGlite',
+  postgres: 'PostgreSQL',
+  [NONE]: NONE,
+};
 
 export function meetsTarget(row: BenchmarkRow): boolean | null {
   if (!row.target) return null;

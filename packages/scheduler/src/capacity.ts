@@ -18,9 +18,17 @@ export function freeDiskGiB(host: HostCandidate): number {
   return host.diskGiB * host.diskAllocationRatio - host.allocatedDiskGiB;
 }
 
-/** At most one decimal, none when it is zero: 1, 1.5, 1,024. */
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const ONE_DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+/** A count for people: 8, 1,200. */
+export function formatCount(value: number): string {
+  return WHOLE.format(value);
+}
+
+/** At most one decimal below 100, none when it is zero: 1, 1.5, 1,024. */
 function readable(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 1 });
+  return (Math.abs(value) >= 100 ? WHOLE : ONE_DECIMAL).format(value);
 }
 
 /** '512 MiB', '3.5 GiB', '1.5 TiB'. */

@@ -1,4 +1,4 @@
-import { formatGiB, formatMiB, formatVcpus } from './capacity.ts';
+import { formatCount, formatGiB, formatMiB, formatVcpus } from './capacity.ts';
 import type {
   Explanation,
   HostCandidate,
@@ -80,7 +80,7 @@ export class RejectionLog {
 }
 
 function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** '8 vCPUs, 32 GiB of memory and 80 GiB of disk'. */
@@ -106,7 +106,7 @@ function summarise(
   if (best) {
     const score = best.score.toFixed(2);
     const among = plural(passed, 'host');
-    return `Placed on ${best.hostName} (score ${score}), the best of ${among} that can take it, out of ${considered.toLocaleString('en-US')}.`;
+    return `Placed on ${best.hostName} (score ${score}), the best of ${among} that can take it, out of ${formatCount(considered)}.`;
   }
   const where = request.cluster ? `${request.location}/${request.cluster}` : request.location;
   const head = `No host in ${where} can take ${describeRequest(request)}`;
@@ -119,7 +119,7 @@ function summarise(
     .sort((a, b) => b.n - a.n || a.i - b.i);
   const parts = [{ n: counts[emptied]!, i: emptied }, ...order].map(({ n, i }, k) => {
     const filter = filters[i]!;
-    const count = k === 0 ? plural(n, 'host') : n.toLocaleString('en-US');
+    const count = k === 0 ? plural(n, 'host') : formatCount(n);
     const what = n === 1 ? filter.rejects.one : filter.rejects.many;
     const tag = i === emptied ? `${filter.name} left none` : filter.name;
     return `${count} ${what} (${tag})`;

@@ -31,7 +31,7 @@ import { z } from 'zod';
 import { placeOnHost } from '../hosts/host-placement.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
-import { assertWithinQuota, projectLimits, projectUsage } from '../quotas/quota-usage.ts';
+import { assertWithinQuota, hasLimits, projectLimits, projectUsage } from '../quotas/quota-usage.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { machineSummary } from './machine-view.ts';
 
@@ -88,8 +88,15 @@ export class MachineCommands {
     const result = await this.uow
       .run(async (tx, record) => {
         const { project } = await authorizeProject(tx, actor, input.projectId, 'resource.write');
-        // Creates in one project run one after another from here: the quota check below sees them all.
-        await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, project.id)).for('update');
+        const limits = await projectLimits(tx, project.id);
+        if (hasLimits(limits)) {
+          // Creates in a project with quotas run one after another from here: each quota check sees the others.
+          await tx
+            .select({ id: projects.id })
+            .from(projects)
+            .where(eq(projects.id, project.id))
+            .for('update');
+        }
         const [account] = await tx
           .select({ account: providerAccounts, provider: providers })
           .from(projectAccounts)
@@ -160,12 +167,8 @@ export class MachineCommands {
           memoryMiB: configuration.memoryMiB,
           storageGiB: configuration.diskGiB,
         };
-        assertWithinQuota(
-          project.name,
-          await projectLimits(tx, project.id),
-          await projectUsage(tx, project.id),
-          request,
-        );
+        if (hasLimits(limits))
+          assertWithinQuota(project.name, limits, await projectUsage(tx, project.id), request);
 
         const capabilities = (await this.registry.get(account.provider.kind)).capabilities;
         const placement = capabilities.hosts

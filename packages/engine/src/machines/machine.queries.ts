@@ -13,7 +13,7 @@ import {
   providers,
 } from '@levante/db';
 import { type Actor, MACHINE_STATES, notFound, validate } from '@levante/domain';
-import { and, count, desc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, ne, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
 import { assertActive, authorizeProject } from '../projects/project-access.ts';
@@ -58,27 +58,29 @@ export class MachineQueries {
       filter.providerId ? eq(machines.providerId, filter.providerId) : undefined,
       filter.locationId ? eq(machines.locationId, filter.locationId) : undefined,
       states && states.length > 0 ? inArray(machines.state, states) : undefined,
-      !filter.includeDeleted && !states?.includes('DELETED')
-        ? inArray(machines.state, LIVE_STATES)
-        : undefined,
+      !filter.includeDeleted && !states?.includes('DELETED') ? ne(machines.state, 'DELETED') : undefined,
       name ? ilike(machines.name, `%${name.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
     ];
     const after = args.after ? decodeCursor(args.after, ['string', 'string']) : null;
+    // The page is cut from machines alone, then joined: joining first would join every match before the sort.
+    const page = this.db
+      .select({ id: machines.id, createdAt: machines.createdAt })
+      .from(machines)
+      .where(
+        and(...conditions, after ? keysetAfter([machines.createdAt, machines.id], after, 'desc') : undefined),
+      )
+      .orderBy(desc(machines.createdAt), desc(machines.id))
+      .limit(size + 1)
+      .as('page');
     const [rows, [total]] = await Promise.all([
       this.db
         .select({ machine: machines, provider: providers, location: locations, host: hosts })
-        .from(machines)
+        .from(page)
+        .innerJoin(machines, eq(machines.id, page.id))
         .innerJoin(providers, eq(providers.id, machines.providerId))
         .innerJoin(locations, eq(locations.id, machines.locationId))
         .leftJoin(hosts, eq(hosts.id, machines.hostId))
-        .where(
-          and(
-            ...conditions,
-            after ? keysetAfter([machines.createdAt, machines.id], after, 'desc') : undefined,
-          ),
-        )
-        .orderBy(desc(machines.createdAt), desc(machines.id))
-        .limit(size + 1),
+        .orderBy(desc(page.createdAt), desc(page.id)),
       this.db
         .select({ n: count() })
         .from(machines)
@@ -127,5 +129,3 @@ export class MachineQueries {
     );
   }
 }
-
-const LIVE_STATES = MACHINE_STATES.filter((s) => s !== 'DELETED');

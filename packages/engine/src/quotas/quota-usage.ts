@@ -32,6 +32,10 @@ export async function projectUsage(tx: Executor, projectId: string): Promise<Usa
   return row ?? { machines: 0, vcpus: 0, memoryMiB: 0, storageGiB: 0 };
 }
 
+export function hasLimits(limits: Limits): boolean {
+  return Object.values(limits).some((limit) => limit !== null);
+}
+
 export async function projectLimits(tx: Executor, projectId: string): Promise<Limits> {
   const [row] = await tx
     .select({

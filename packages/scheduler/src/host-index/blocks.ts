@@ -1,92 +1,166 @@
 import { compareHosts } from '../scoring.ts';
-import { compareEntries, type Entry, SORT_KEYS, type SortKey } from './entry.ts';
+import { compareEntries, type Entry, type SortKey } from './entry.ts';
 
 /** Entries per block, about: a block splits past twice this, and merges into a neighbour below a quarter. */
-export const BLOCK_SIZE = 48;
+export const BLOCK_SIZE = 32;
 
 /**
- * A run of consecutive entries of a sorted list, with, for every key, an entry
- * holding the least and the greatest value: enough to bound what any of its
- * hosts can score or whether any of them can fall short, without visiting them.
+ * Least and greatest value of every key over some entries, with an entry
+ * holding each: enough to bound what any of them can score, or to tell that
+ * none falls short of a request, without visiting them.
  */
-export class Block {
-  readonly entries: Entry[] = [];
-  readonly lowest: Entry[] = [];
-  readonly highest: Entry[] = [];
-  /** The entry that comes first by the tie-break (name, id). */
-  first!: Entry;
-  /** The stamp of the placement that visited all its entries while counting rejections. */
-  scanned = 0;
+export class Extremes {
+  readonly lo = new Float64Array(4);
+  readonly hi = new Float64Array(4);
+  readonly loAt: Entry[];
+  readonly hiAt: Entry[];
 
-  refresh(): void {
-    const [head, ...rest] = this.entries;
-    if (!head) return;
-    for (const key of SORT_KEYS) {
-      this.lowest[key] = head;
-      this.highest[key] = head;
-    }
-    this.first = head;
-    for (const entry of rest) this.include(entry);
+  constructor(sample: Entry) {
+    this.loAt = [sample, sample, sample, sample];
+    this.hiAt = [sample, sample, sample, sample];
+    this.reset();
+  }
+
+  reset(): void {
+    this.lo.fill(Number.POSITIVE_INFINITY);
+    this.hi.fill(Number.NEGATIVE_INFINITY);
   }
 
   include(entry: Entry): void {
-    for (const key of SORT_KEYS) {
-      const value = entry.keys[key];
-      if (value < this.lowest[key]!.keys[key]) this.lowest[key] = entry;
-      if (value > this.highest[key]!.keys[key]) this.highest[key] = entry;
+    const { keys } = entry;
+    for (let key = 0; key < 4; key++) {
+      const value = keys[key]!;
+      if (value < this.lo[key]!) {
+        this.lo[key] = value;
+        this.loAt[key] = entry;
+      }
+      if (value > this.hi[key]!) {
+        this.hi[key] = value;
+        this.hiAt[key] = entry;
+      }
     }
-    if (compareHosts(entry.host, this.first.host) < 0) this.first = entry;
   }
 
-  /** Whether removing `entry` can change the extremes. */
-  holdsExtreme(entry: Entry): boolean {
-    return this.first === entry || this.lowest.includes(entry) || this.highest.includes(entry);
+  merge(other: Extremes): void {
+    for (let key = 0; key < 4; key++) {
+      if (other.lo[key]! < this.lo[key]!) {
+        this.lo[key] = other.lo[key]!;
+        this.loAt[key] = other.loAt[key]!;
+      }
+      if (other.hi[key]! > this.hi[key]!) {
+        this.hi[key] = other.hi[key]!;
+        this.hiAt[key] = other.hiAt[key]!;
+      }
+    }
+  }
+
+  /** Whether removing `entry` can change these extremes. */
+  heldBy(entry: Entry): boolean {
+    const { loAt, hiAt } = this;
+    for (let key = 0; key < 4; key++) if (loAt[key] === entry || hiAt[key] === entry) return true;
+    return false;
   }
 }
 
-/** A list of entries sorted by (key, name, id), cut into blocks: insert and remove cost a block, not the list. */
+/** A run of consecutive entries of a sorted list, with their extremes. */
+export class Block extends Extremes {
+  readonly entries: Entry[] = [];
+  private earliest: Entry | undefined;
+
+  /** The entry that comes first by the tie-break (name, id); found when asked, as ties are rare. */
+  get first(): Entry {
+    if (!this.earliest) {
+      let first = this.entries[0]!;
+      for (const entry of this.entries) if (compareHosts(entry.host, first.host) < 0) first = entry;
+      this.earliest = first;
+    }
+    return this.earliest;
+  }
+
+  override include(entry: Entry): void {
+    super.include(entry);
+    this.earliest = undefined;
+  }
+
+  /** Takes out the entry at `at`; the caller refreshes the extremes if it held one. */
+  removeAt(at: number): void {
+    this.entries.splice(at, 1);
+    this.earliest = undefined;
+  }
+
+  refresh(): void {
+    this.reset();
+    this.earliest = undefined;
+    for (const entry of this.entries) super.include(entry);
+  }
+}
+
+/**
+ * A list of entries sorted by (key, name, id), cut into blocks: an insert or a
+ * remove costs a block, not the list. Keeps the extremes of the whole list too.
+ */
 export class SortedBlocks {
   readonly blocks: Block[] = [];
   size = 0;
+  private all: Extremes | undefined;
+  private stale = true;
 
-  constructor(readonly key: SortKey) {}
+  constructor(
+    readonly key: SortKey,
+    /** Which of an entry's `blocks` this list keeps up to date. */
+    readonly slot: 0 | 1,
+  ) {}
+
+  /** The extremes over every entry; only asked of a list that has some. */
+  get extremes(): Extremes {
+    if (this.stale || !this.all) {
+      this.all ??= new Extremes(this.blocks[0]!.entries[0]!);
+      const all = this.all;
+      all.reset();
+      for (const block of this.blocks) all.merge(block);
+      this.stale = false;
+    }
+    return this.all;
+  }
 
   insert(entry: Entry): void {
     const { blocks, key } = this;
-    if (blocks.length === 0) blocks.push(new Block());
+    if (blocks.length === 0) blocks.push(new Block(entry));
     // The first block whose last entry comes after the new one, or the last block.
     let lo = 0;
     let hi = blocks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const block = blocks[mid]!;
-      if (compareEntries(block.entries[block.entries.length - 1]!, entry, key) < 0) lo = mid + 1;
+      const entries = blocks[mid]!.entries;
+      if (compareEntries(entries[entries.length - 1]!, entry, key) < 0) lo = mid + 1;
       else hi = mid;
     }
     const block = blocks[lo]!;
     block.entries.splice(position(block.entries, entry, key), 0, entry);
-    entry.block = block;
+    entry.blocks[this.slot] = block;
     if (block.entries.length === 1) block.refresh();
     else block.include(entry);
     this.size++;
+    if (!this.stale) this.all?.include(entry);
     if (block.entries.length > 2 * BLOCK_SIZE) this.split(lo);
   }
 
   remove(entry: Entry): void {
-    const block = entry.block;
+    const block = entry.blocks[this.slot];
     const at = position(block.entries, entry, this.key);
     if (block.entries[at] !== entry) throw new Error(`HostIndex lost track of host ${entry.host.id}`);
-    block.entries.splice(at, 1);
+    block.removeAt(at);
     this.size--;
+    if (this.all?.heldBy(entry)) this.stale = true;
     if (block.entries.length < BLOCK_SIZE / 4) this.merge(block);
-    else if (block.holdsExtreme(entry)) block.refresh();
+    else if (block.heldBy(entry)) block.refresh();
   }
 
   private split(index: number): void {
     const block = this.blocks[index]!;
-    const next = new Block();
+    const next = new Block(block.entries[BLOCK_SIZE]!);
     next.entries.push(...block.entries.splice(BLOCK_SIZE));
-    for (const moved of next.entries) moved.block = next;
+    for (const moved of next.entries) moved.blocks[this.slot] = next;
     block.refresh();
     next.refresh();
     this.blocks.splice(index + 1, 0, next);
@@ -104,7 +178,7 @@ export class SortedBlocks {
     const before = neighbour === this.blocks[index - 1];
     if (before) neighbour.entries.push(...block.entries);
     else neighbour.entries.unshift(...block.entries);
-    for (const moved of block.entries) moved.block = neighbour;
+    for (const moved of block.entries) moved.blocks[this.slot] = neighbour;
     this.blocks.splice(index, 1);
     neighbour.refresh();
     const at = before ? index - 1 : index;

@@ -1,5 +1,6 @@
 import type { RejectionLog } from '../explanation.ts';
 import type { FilterName, HostCandidate, HostFilter, PlacementRequest } from '../types.ts';
+import type { Extremes, SortedBlocks } from './blocks.ts';
 import type { Bucket } from './bucket.ts';
 import { DISK, type Entry, MEMORY, type SortKey, VCPUS } from './entry.ts';
 
@@ -25,6 +26,8 @@ export const BUCKET_LEVEL: ReadonlySet<FilterName> = new Set([
 
 export interface LocationGroup {
   readonly buckets: Map<string, Bucket>;
+  /** Every host of the location, in one sorted list. */
+  readonly list: SortedBlocks;
   size: number;
 }
 
@@ -45,17 +48,6 @@ export interface Check {
   readonly members: ReadonlySet<Entry> | null;
 }
 
-export interface Census {
-  readonly stamp: number;
-  readonly eligible: readonly Bucket[];
-  readonly checks: readonly Check[];
-  readonly passed: number;
-  /** Every passing entry when the census visited them all and they are few; otherwise null. */
-  readonly passing: readonly Entry[] | null;
-  /** Whether the entry passes every filter (cached per placement). */
-  readonly accepts: (entry: Entry) => boolean;
-}
-
 /** Up to this many passing entries are collected by a full visit, then ranked directly. */
 const COLLECT_LIMIT = 256;
 const NO_ENTRIES: ReadonlySet<Entry> = new Set();
@@ -69,37 +61,52 @@ export function bucketFiltersFirst(filters: readonly HostFilter[]): boolean {
 function checksFor(filters: readonly HostFilter[], request: PlacementRequest, view: IndexView): Check[] {
   const checks: Check[] = [];
   const group = request.group;
-  for (const [index, filter] of filters.entries()) {
-    const check = (key: SortKey | null, threshold = 0, members: ReadonlySet<Entry> | null = null) => {
-      checks.push({ index, filter, key, threshold, members });
-    };
+  for (let index = 0; index < filters.length; index++) {
+    const filter = filters[index]!;
+    let key: SortKey | null = null;
+    let threshold = 0;
+    let members: ReadonlySet<Entry> | null = null;
     switch (filter.name) {
       case 'CpuFilter':
-        check(VCPUS, request.vcpus);
+        [key, threshold] = [VCPUS, request.vcpus];
         break;
       case 'RamFilter':
-        check(MEMORY, request.memoryMiB);
+        [key, threshold] = [MEMORY, request.memoryMiB];
         break;
       case 'DiskFilter':
-        check(DISK, request.diskGiB);
+        [key, threshold] = [DISK, request.diskGiB];
         break;
       case 'AntiAffinityFilter':
-        if (group?.policy === 'anti-affinity') check(null, 0, view.groups.get(group.id) ?? NO_ENTRIES);
+        if (group?.policy !== 'anti-affinity') continue;
+        members = view.groups.get(group.id) ?? NO_ENTRIES;
         break;
       case 'AffinityFilter':
-        if (group?.policy === 'affinity' && group.hasMembers) check(null);
+        if (group?.policy !== 'affinity' || !group.hasMembers) continue;
         break;
       case 'LabelFilter':
-        if (request.requiredLabels && Object.keys(request.requiredLabels).length > 0) check(null);
+        if (!request.requiredLabels || Object.keys(request.requiredLabels).length === 0) continue;
         break;
       case 'HostHintFilter':
-        if (request.hostHint != null) check(null);
+        if (request.hostHint == null) continue;
         break;
       default:
-        break; // bucket-level: applied to whole buckets
+        continue; // bucket-level: applied to whole buckets
     }
+    checks.push({ index, filter, key, threshold, members });
   }
   return checks;
+}
+
+/** Positions of the bucket-level filters in the config, and whether LocationFilter comes first of them. */
+export interface BucketLevel {
+  readonly indices: readonly number[];
+  readonly locationFirst: boolean;
+}
+
+export function bucketLevelOf(filters: readonly HostFilter[]): BucketLevel {
+  const indices = filters.flatMap((f, i) => (BUCKET_LEVEL.has(f.name) ? [i] : []));
+  const first = indices[0];
+  return { indices, locationFirst: first !== undefined && filters[first]!.name === 'LocationFilter' };
 }
 
 function* hostsElsewhere(view: IndexView, location: string): Generator<HostCandidate> {
@@ -109,97 +116,148 @@ function* hostsElsewhere(view: IndexView, location: string): Generator<HostCandi
   }
 }
 
-export function takeCensus(
-  view: IndexView,
-  filters: readonly HostFilter[],
-  request: PlacementRequest,
-  log: RejectionLog,
-  stamp: number,
-): Census {
-  // 1. Whole buckets.
-  const bucketLevel = filters.flatMap((f, i) => (BUCKET_LEVEL.has(f.name) ? [i] : []));
-  const eligible: Bucket[] = [];
-  const visit = (bucket: Bucket) => {
-    const sample = bucket.sample;
-    if (!sample) return;
-    const failed = bucketLevel.find((i) => !filters[i]!.accepts(sample.host, request));
-    if (failed !== undefined) {
-      log.rejectMany(failed, bucket.size, bucket.hosts());
-      return;
-    }
-    bucket.eligible = stamp;
-    eligible.push(bucket);
-  };
-  const first = bucketLevel[0];
-  if (first !== undefined && filters[first]!.name === 'LocationFilter') {
-    const own = view.locations.get(request.location);
-    const elsewhere = view.size - (own?.size ?? 0);
-    if (elsewhere > 0) log.rejectMany(first, elsewhere, hostsElsewhere(view, request.location));
-    for (const bucket of own?.buckets.values() ?? []) visit(bucket);
-  } else {
-    for (const group of view.locations.values()) for (const bucket of group.buckets.values()) visit(bucket);
+/**
+ * One placement's view of the index: which buckets pass the bucket-level
+ * filters, how many hosts pass them all (rejections counted in the log), and
+ * whether a given host passes — evaluated at most once per placement.
+ */
+export class Census {
+  readonly eligible: Bucket[] = [];
+  /**
+   * The sorted lists to search: the location's own when the eligible buckets
+   * hold most of its hosts (the others are skipped), else the buckets' lists.
+   */
+  lists: SortedBlocks[] = [];
+  readonly checks: readonly Check[];
+  passed = 0;
+  /** Every passing entry when the census visited them all and they are few; otherwise null. */
+  passing: Entry[] | null = null;
+
+  constructor(
+    private readonly view: IndexView,
+    private readonly filters: readonly HostFilter[],
+    private readonly request: PlacementRequest,
+    private readonly log: RejectionLog,
+    private readonly bucketLevel: BucketLevel,
+    readonly stamp: number,
+  ) {
+    this.rejectBuckets();
+    this.chooseLists();
+    this.checks = checksFor(filters, request, view);
+    this.countHosts();
   }
 
-  // 2. Hosts, under the first per-host filter that rejects them.
-  const checks = checksFor(filters, request, view);
-  const firstFailure = (entry: Entry): number => {
-    for (const c of checks) {
-      const ok = c.key !== null ? entry.keys[c.key] >= c.threshold : c.filter.accepts(entry.host, request);
-      if (!ok) return c.index;
-    }
-    return -1;
-  };
-  /** Evaluates the entry once per placement; true when a filter rejects it. */
-  const evaluate = (entry: Entry): number => {
-    const failed = firstFailure(entry);
-    entry.evaluated = stamp;
-    entry.passes = failed < 0;
-    return failed;
-  };
-  const accepts = (entry: Entry): boolean => {
-    if (entry.evaluated !== stamp) {
-      if (entry.bucket.eligible !== stamp) return false;
-      evaluate(entry);
+  /** Whether the entry passes every filter. */
+  accepts(entry: Entry): boolean {
+    if (entry.evaluated !== this.stamp) {
+      if (entry.bucket.eligible !== this.stamp) return false;
+      this.evaluate(entry);
     }
     return entry.passes;
-  };
-  const inScope = eligible.reduce((n, b) => n + b.size, 0);
+  }
 
-  if (checks.some((c) => c.key === null && c.members === null)) {
-    let passed = 0;
-    const passing: Entry[] = [];
-    for (const bucket of eligible) {
-      for (const block of bucket.list.blocks) {
-        for (const entry of block.entries) {
-          const failed = evaluate(entry);
-          if (failed >= 0) log.reject(failed, entry.host);
-          else if (++passed <= COLLECT_LIMIT) passing.push(entry);
+  /** Evaluates the entry for this placement: the index of the first filter that rejects it, or -1. */
+  private evaluate(entry: Entry): number {
+    let failed = -1;
+    for (const c of this.checks) {
+      const ok =
+        c.key !== null ? entry.keys[c.key] >= c.threshold : c.filter.accepts(entry.host, this.request);
+      if (!ok) {
+        failed = c.index;
+        break;
+      }
+    }
+    entry.evaluated = this.stamp;
+    entry.passes = failed < 0;
+    return failed;
+  }
+
+  private rejectBuckets(): void {
+    const { view, filters, request, log } = this;
+    const { indices, locationFirst } = this.bucketLevel;
+    const own = view.locations.get(request.location);
+    if (locationFirst) {
+      const elsewhere = view.size - (own?.size ?? 0);
+      if (elsewhere > 0) log.rejectMany(indices[0]!, elsewhere, hostsElsewhere(view, request.location));
+    }
+    const groups = locationFirst ? (own ? [own] : []) : view.locations.values();
+    for (const group of groups) {
+      for (const bucket of group.buckets.values()) {
+        const sample = bucket.sample;
+        if (!sample) continue;
+        let failed = -1;
+        for (const i of indices) {
+          if (!filters[i]!.accepts(sample.host, request)) {
+            failed = i;
+            break;
+          }
+        }
+        if (failed >= 0) log.rejectMany(failed, bucket.size, bucket.hosts());
+        else {
+          bucket.eligible = this.stamp;
+          this.eligible.push(bucket);
         }
       }
     }
-    return { stamp, eligible, checks, passed, passing: passed <= COLLECT_LIMIT ? passing : null, accepts };
   }
 
-  let rejected = 0;
-  const count = (entry: Entry) => {
-    const failed = evaluate(entry);
-    if (failed < 0) return;
-    log.reject(failed, entry.host);
-    rejected++;
-  };
-  const capacity = checks.filter((c) => c.key !== null);
-  for (const bucket of eligible) {
-    for (const block of bucket.list.blocks) {
-      if (capacity.every((c) => block.lowest[c.key!]!.keys[c.key!] >= c.threshold)) continue;
-      block.scanned = stamp;
-      for (const entry of block.entries) count(entry);
-    }
+  private chooseLists(): void {
+    const location = this.view.locations.get(this.eligible[0]?.location ?? '');
+    const inScope = this.eligible.reduce((n, b) => n + b.size, 0);
+    const oneLocation = location && this.eligible.every((b) => b.location === this.eligible[0]!.location);
+    // Eligible buckets are all in the location's list unless EnabledFilter kept some out.
+    const wide =
+      oneLocation && this.eligible.every((b) => b.sample?.wide) && inScope * 2 >= location.list.size;
+    this.lists = wide ? [location.list] : this.eligible.map((b) => b.list);
   }
-  for (const c of checks) {
-    for (const entry of c.members ?? []) {
-      if (entry.bucket.eligible === stamp && entry.evaluated !== stamp) count(entry);
+
+  private countHosts(): void {
+    const inScope = this.eligible.reduce((n, b) => n + b.size, 0);
+    const stamp = this.stamp;
+    if (this.checks.some((c) => c.key === null && c.members === null)) {
+      const passing: Entry[] = [];
+      for (const list of this.lists) {
+        for (const block of list.blocks) {
+          for (const entry of block.entries) {
+            if (entry.bucket.eligible !== stamp) continue;
+            const failed = this.evaluate(entry);
+            if (failed >= 0) this.log.reject(failed, entry.host);
+            else if (++this.passed <= COLLECT_LIMIT) passing.push(entry);
+          }
+        }
+      }
+      this.passing = this.passed <= COLLECT_LIMIT ? passing : null;
+      return;
     }
+    let rejected = 0;
+    for (const list of this.lists) {
+      if (this.fits(list.extremes)) continue;
+      for (const block of list.blocks) {
+        if (this.fits(block)) continue;
+        for (const entry of block.entries) if (entry.bucket.eligible === stamp) rejected += this.count(entry);
+      }
+    }
+    for (const c of this.checks) {
+      for (const entry of c.members ?? []) {
+        if (entry.bucket.eligible === this.stamp && entry.evaluated !== this.stamp)
+          rejected += this.count(entry);
+      }
+    }
+    this.passed = inScope - rejected;
+    this.passing = this.passed === 0 ? [] : null;
   }
-  const passed = inScope - rejected;
-  return { stamp, eligible, checks, passed, passing: passed === 0 ? [] : null, accepts };
+
+  /** Whether every host of these extremes has the capacity the request asks. */
+  private fits(extremes: Extremes): boolean {
+    for (const c of this.checks) if (c.key !== null && extremes.lo[c.key]! < c.threshold) return false;
+    return true;
+  }
+
+  /** Counts the entry under the first filter that rejects it; 1 if one does. */
+  private count(entry: Entry): number {
+    const failed = this.evaluate(entry);
+    if (failed < 0) return 0;
+    this.log.reject(failed, entry.host);
+    return 1;
+  }
 }

@@ -15,15 +15,16 @@ export const VCPUS = 1;
 export const DISK = 2;
 export const MACHINES = 3;
 export type SortKey = typeof MEMORY | typeof VCPUS | typeof DISK | typeof MACHINES;
-export const SORT_KEYS: readonly SortKey[] = [MEMORY, VCPUS, DISK, MACHINES];
 
 export interface Entry {
   readonly host: IndexedHost;
   /** Indexed by SortKey; computed by the same functions the filters and weighers call. */
   readonly keys: [number, number, number, number];
   readonly bucket: Bucket;
-  /** The block of the bucket's sorted list that holds the entry. */
-  block: Block;
+  /** The blocks that hold the entry: in its bucket's sorted list (once built), and in its location's. */
+  readonly blocks: [Block, Block];
+  /** Whether the entry is in its location's list (not when EnabledFilter rejects it anyway). */
+  readonly wide: boolean;
   /** Groups known from the host as given (their machine counts are unknown: release keeps them). */
   readonly givenGroups: ReadonlySet<string>;
   /** Machines of each group claimed through the index. */

@@ -10,32 +10,50 @@ import type {
   PlacementRequest,
   SchedulerConfig,
 } from '../types.ts';
-import { bucketFiltersFirst, type IndexView, type LocationGroup, takeCensus } from './census.ts';
-import { Bucket, bucketKey, computeKeys, type Entry, type IndexedHost, isActive } from './entry.ts';
-import { rankByWalks } from './selection.ts';
+import { SortedBlocks } from './blocks.ts';
+import { Bucket, bucketKey, isActive } from './bucket.ts';
+import {
+  type BucketLevel,
+  bucketFiltersFirst,
+  bucketLevelOf,
+  Census,
+  type IndexView,
+  type LocationGroup,
+} from './census.ts';
+import { computeKeys, type Entry, type IndexedHost, type SortKey } from './entry.ts';
+import { rankByBlocks, sortKeyFor } from './selection.ts';
 
 /**
- * Many placements against one fleet, without rescanning it: hosts are kept in
- * buckets (location, cluster, hypervisor, able to take machines or not), each
- * with its hosts sorted by free memory, free vCPUs, free disk and machine
- * count. A placement rejects whole buckets, counts capacity rejections by
- * binary search plus a visit of the hosts that fall short, and ranks with a
- * threshold search over those sorted lists (see selection.ts), so it touches
- * the few hosts that matter rather than all of them.
+ * Many placements against one fleet, without rescanning it.
  *
- * Exactness: `place` chooses the same host as `placeMachine` over the same
- * hosts and config, with the same scores, the same `top` and the same counts
- * (considered, passed, hosts left after each filter) — for every
- * configuration, because every built-in weigher is monotonic in a sorted key.
- * Only the examples in `rejected` may be other hosts, and `ranked` lists the
- * best `topCandidates` rather than every passing host. It answers through
- * `placeMachine` itself (a full scan, equally exact) when:
- *  - the request has a host hint and the config has HostHintFilter;
- *  - no weigher has a non-zero weight (the order is then by name alone);
- *  - the config puts a per-host filter before LocationFilter, EnabledFilter or
- *    HypervisorFilter (counts per filter then depend on each host);
- *  - in the rare case that all passing hosts score alike yet differ in every
- *    weighed key (floating-point rounding), where the name order cannot be read off a list.
+ * Hosts are grouped in buckets (location, cluster, hypervisor, able to take
+ * machines or not) that the location, state and hypervisor filters accept or
+ * reject whole. Each bucket, and each location (its hosts able to take
+ * machines), keeps its hosts in a list sorted by the heaviest weigher's key
+ * (free memory by default), cut into blocks of about 32 that know their least
+ * and greatest free memory, vCPUs, disk and machine count. A placement counts
+ * capacity rejections by visiting only the blocks where some host falls short,
+ * then ranks by branch and bound over the blocks (selection.ts): it scores the
+ * few blocks that can hold the best hosts, not every host. A claim or release
+ * moves one host within two lists: a binary search and a block's worth of work.
+ *
+ * Exactness: `place` returns what `placeMachine` returns over the same hosts
+ * and config — the same host, the same scores and `top`, the same counts
+ * (considered, passed, hosts left after each filter) and the same summary —
+ * for every configuration of the built-in filters and weighers, with any
+ * weights: it relies only on each weigher being a monotonic function of a kept
+ * key (checked on every placement), not on which weigher dominates, and breaks
+ * ties by name as the pipeline does. Two differences: `ranked` lists the best
+ * `topCandidates` rather than every passing host, and the examples in
+ * `rejected` may be other rejected hosts (the counts are the same).
+ *
+ * What depends on the configuration is speed. `place` answers through
+ * `placeMachine` itself (a full scan, exact by definition) when the request
+ * has a host hint and the config has HostHintFilter, or when the config puts a
+ * per-host filter (labels, groups, capacity) before LocationFilter,
+ * EnabledFilter or HypervisorFilter (the counts then depend on each host). It
+ * visits every host of the eligible buckets for requests with required labels
+ * or an affinity group that has members (ranking directly when few pass).
  */
 export class HostIndex {
   private readonly entries = new Map<string, Entry>();
@@ -45,6 +63,10 @@ export class HostIndex {
   private readonly plans: readonly WeigherPlan[];
   private readonly top: number;
   private readonly indexable: boolean;
+  private readonly sortKey: SortKey;
+  private readonly bucketLevel: BucketLevel;
+  /** Whether the config lacks EnabledFilter (hosts in any state can then be chosen). */
+  private readonly stateBlind: boolean;
   private readonly hinted: boolean;
   private stamp = 0;
   private listed: IndexedHost[] | null = null;
@@ -56,7 +78,10 @@ export class HostIndex {
     this.filters = configuredFilters(config);
     this.plans = configuredWeighers(config);
     this.top = topCandidates(config);
-    this.indexable = this.plans.some((p) => p.weight !== 0) && bucketFiltersFirst(this.filters);
+    this.indexable = bucketFiltersFirst(this.filters);
+    this.sortKey = sortKeyFor(this.plans);
+    this.bucketLevel = bucketLevelOf(this.filters);
+    this.stateBlind = !this.filters.some((f) => f.name === 'EnabledFilter');
     this.hinted = this.filters.some((f) => f.name === 'HostHintFilter');
     for (const host of hosts) this.upsert(host);
   }
@@ -80,7 +105,7 @@ export class HostIndex {
     const stamp = ++this.stamp;
     const log = new RejectionLog(this.filters, request);
     const view: IndexView = { size: this.entries.size, locations: this.locations, groups: this.groups };
-    const census = takeCensus(view, this.filters, request, log, stamp);
+    const census = new Census(view, this.filters, request, log, this.bucketLevel, stamp);
     let ranked: { host: HostCandidate; score: number }[] = [];
     let norm: Normalisation = { min: [], range: [] };
     if (census.passing) {
@@ -90,9 +115,7 @@ export class HostIndex {
       ranked.sort(compareScored);
       ranked.length = Math.min(ranked.length, this.top);
     } else {
-      const walked = rankByWalks(census, this.plans, request, this.top);
-      if (!walked) return this.scan(request);
-      ({ ranked, norm } = walked);
+      ({ ranked, norm } = rankByBlocks(census, this.plans, request, this.top));
     }
     const top = ranked.map(({ host, score }) => scoredHost(host, score, request, this.plans, norm));
     return {
@@ -163,15 +186,19 @@ export class HostIndex {
       host: own,
       keys: [0, 0, 0, 0],
       bucket: this.bucketFor(own),
+      blocks: [] as unknown as Entry['blocks'], // set by the lists
+      // Hosts EnabledFilter rejects never pass: they stay out of the location's list.
+      wide: this.stateBlind || isActive(own),
       givenGroups: new Set(host.groupIds),
       claimedGroups: new Map(),
       evaluated: 0,
       passes: false,
-      seen: 0,
     };
     computeKeys(entry);
+    const location = this.locations.get(own.location)!;
     entry.bucket.add(entry);
-    this.locations.get(own.location)!.size++;
+    if (entry.wide) location.list.insert(entry);
+    location.size++;
     for (const group of host.groupIds) this.join(entry, group);
     this.entries.set(own.id, entry);
     this.listed = null;
@@ -181,8 +208,9 @@ export class HostIndex {
     const entry = this.entries.get(hostId);
     if (!entry) return false;
     for (const group of [...entry.host.groupIds]) this.leave(entry, group);
-    entry.bucket.delete(entry);
     const location = this.locations.get(entry.host.location)!;
+    entry.bucket.delete(entry);
+    if (entry.wide) location.list.remove(entry);
     location.size--;
     if (entry.bucket.size === 0) location.buckets.delete(entry.bucket.key);
     if (location.size === 0) this.locations.delete(entry.host.location);
@@ -193,22 +221,25 @@ export class HostIndex {
 
   /** Applies a change to a host's numbers, keeping its place in every sorted list right. */
   private change(entry: Entry, apply: (host: IndexedHost) => void): void {
+    const location = this.locations.get(entry.host.location)!;
     entry.bucket.delete(entry);
+    if (entry.wide) location.list.remove(entry);
     apply(entry.host);
     computeKeys(entry);
     entry.bucket.add(entry);
+    if (entry.wide) location.list.insert(entry);
   }
 
   private bucketFor(host: IndexedHost): Bucket {
     let location = this.locations.get(host.location);
     if (!location) {
-      location = { buckets: new Map(), size: 0 };
+      location = { buckets: new Map(), list: new SortedBlocks(this.sortKey, 1), size: 0 };
       this.locations.set(host.location, location);
     }
     const key = bucketKey(host);
     let bucket = location.buckets.get(key);
     if (!bucket) {
-      bucket = new Bucket(key, host.location, host.cluster, host.hypervisor, isActive(host));
+      bucket = new Bucket(key, host.location, host.cluster, host.hypervisor, this.sortKey);
       location.buckets.set(key, bucket);
     }
     return bucket;

@@ -206,6 +206,10 @@ export class SimDriver implements HypervisorDriver {
 
   #save(): Promise<void> {
     if (!this.#file) return Promise.resolve();
-    return this.#file.save({ version: 1, random: this.#random.state, domains: [...this.#domains.values()] });
+    return this.#file.save(() => ({
+      version: 1,
+      random: this.#random.state,
+      domains: [...this.#domains.values()],
+    }));
   }
 }

@@ -38,11 +38,12 @@ export type SimSnapshot = z.infer<typeof snapshotSchema>;
 /**
  * The simulator's machines in a JSON file of the connection's data directory.
  * Every write replaces the file atomically (temporary file, then rename), one
- * write at a time, in the order they were asked for.
+ * write at a time.
  */
 export class SimStateFile {
   readonly path: string;
   #writing: Promise<void> = Promise.resolve();
+  #queued: Promise<void> | null = null;
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'local-sim.json');
@@ -64,15 +65,21 @@ export class SimStateFile {
     }
   }
 
-  /** Writes `snapshot` after the writes already asked for. */
-  save(snapshot: SimSnapshot): Promise<void> {
-    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
-    const write = this.#writing.then(async () => {
+  /**
+   * Writes the state after the write under way. Saves asked for while a write
+   * is under way share the next one, which reads the state when it starts: one
+   * write covers every change made before it, instead of one write per change.
+   */
+  save(snapshot: () => SimSnapshot): Promise<void> {
+    this.#queued ??= this.#writing.then(async () => {
+      this.#queued = null;
+      const text = `${JSON.stringify(snapshot())}\n`;
       const temporary = `${this.path}.${process.pid}.tmp`;
       await mkdir(dirname(this.path), { recursive: true });
       await writeFile(temporary, text, { mode: 0o600 });
       await rename(temporary, this.path);
     });
+    const write = this.#queued;
     this.#writing = write.catch(() => {});
     return write;
   }

@@ -1,0 +1,75 @@
+import { type ConnectContext, ConnectorError, type ConnectorFactory } from '@levante/connector-api';
+import { z } from 'zod';
+import { Ec2Connector } from './ec2-connector.ts';
+import { Ec2Region } from './ec2-region.ts';
+import { credentialsSchema, settingsSchema } from './settings.ts';
+
+export interface Ec2ConnectorFactoryOptions {
+  /** The clock of the catalogue cache; tests bring their own. */
+  readonly now?: () => number;
+}
+
+/** 'AKIA…WXYZ': enough to tell keys apart, not a credential. */
+export const maskAccessKeyId = (id: string): string =>
+  id.length >= 12 ? `${id.slice(0, 4)}…${id.slice(-4)}` : `…${id.slice(-2)}`;
+
+function accountName(endpoint: string | null, accessKeyId: string): string {
+  const key = `access key ${maskAccessKeyId(accessKeyId)}`;
+  if (!endpoint) return `AWS (${key})`;
+  let host = endpoint;
+  try {
+    host = new URL(endpoint).host;
+  } catch {}
+  return `EC2 at ${host} (${key})`;
+}
+
+/** The `ec2` provider: Amazon EC2, or any EC2-compatible endpoint given at registration. */
+export function createEc2ConnectorFactory(options: Ec2ConnectorFactoryOptions = {}): ConnectorFactory {
+  return {
+    kind: 'ec2',
+    displayName: 'Amazon EC2',
+    capabilities: {
+      pause: false,
+      suspend: false,
+      restart: true,
+      capture: false,
+      hosts: false,
+      nativeSystems: false,
+    },
+    credentialsSchema,
+    settingsSchema,
+    async connect(context: ConnectContext) {
+      const settings = settingsSchema.safeParse(context.settings);
+      if (!settings.success) {
+        throw new ConnectorError(
+          'InvalidRequest',
+          `The EC2 provider's settings are invalid:\n${z.prettifyError(settings.error)}`,
+        );
+      }
+      const credentials = credentialsSchema.safeParse(context.credentials);
+      if (!credentials.success) {
+        throw new ConnectorError(
+          'AuthError',
+          'EC2 needs an access key: { "accessKeyId": "…", "secretAccessKey": "…", "sessionToken"?: "…" }.',
+        );
+      }
+      const regions = settings.data.regions.map(
+        (name) =>
+          new Ec2Region({
+            name,
+            endpoint: context.endpoint,
+            credentials: credentials.data,
+            callTimeoutMs: settings.data.requestTimeoutMs,
+          }),
+      );
+      return new Ec2Connector({
+        settings: settings.data,
+        regions,
+        accountName: accountName(context.endpoint, credentials.data.accessKeyId),
+        now: options.now,
+      });
+    },
+  };
+}
+
+export const ec2ConnectorFactory: ConnectorFactory = createEc2ConnectorFactory();

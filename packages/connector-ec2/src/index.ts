@@ -1,0 +1,1 @@
+export { ec2ConnectorFactory } from './ec2-connector-factory.ts';

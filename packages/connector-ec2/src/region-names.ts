@@ -1,0 +1,35 @@
+/** Names people know AWS regions by; other regions show their code. */
+const REGION_NAMES: Readonly<Record<string, string>> = {
+  'us-east-1': 'US East (N. Virginia)',
+  'us-east-2': 'US East (Ohio)',
+  'us-west-1': 'US West (N. California)',
+  'us-west-2': 'US West (Oregon)',
+  'af-south-1': 'Africa (Cape Town)',
+  'ap-east-1': 'Asia Pacific (Hong Kong)',
+  'ap-south-1': 'Asia Pacific (Mumbai)',
+  'ap-south-2': 'Asia Pacific (Hyderabad)',
+  'ap-northeast-1': 'Asia Pacific (Tokyo)',
+  'ap-northeast-2': 'Asia Pacific (Seoul)',
+  'ap-northeast-3': 'Asia Pacific (Osaka)',
+  'ap-southeast-1': 'Asia Pacific (Singapore)',
+  'ap-southeast-2': 'Asia Pacific (Sydney)',
+  'ap-southeast-3': 'Asia Pacific (Jakarta)',
+  'ap-southeast-4': 'Asia Pacific (Melbourne)',
+  'ca-central-1': 'Canada (Central)',
+  'ca-west-1': 'Canada West (Calgary)',
+  'eu-central-1': 'Europe (Frankfurt)',
+  'eu-central-2': 'Europe (Zurich)',
+  'eu-west-1': 'Europe (Ireland)',
+  'eu-west-2': 'Europe (London)',
+  'eu-west-3': 'Europe (Paris)',
+  'eu-south-1': 'Europe (Milan)',
+  'eu-south-2': 'Europe (Spain)',
+  'eu-north-1': 'Europe (Stockholm)',
+  'il-central-1': 'Israel (Tel Aviv)',
+  'me-south-1': 'Middle East (Bahrain)',
+  'me-central-1': 'Middle East (UAE)',
+  'sa-east-1': 'South America (São Paulo)',
+};
+
+export const regionName = (region: string): string =>
+  Object.hasOwn(REGION_NAMES, region) ? (REGION_NAMES[region] ?? region) : region;
