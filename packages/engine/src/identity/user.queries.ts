@@ -1,15 +1,24 @@
 import { type Database, type UserRow, users } from '@levante/db';
 import { type Actor, notFound } from '@levante/domain';
-import { and, asc, count, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { decodeCursor, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
 
 export class UserQueries {
-  constructor(private readonly db: Database) {}
+  /** Asked on most page loads: prepared once. */
+  readonly #byId;
+
+  constructor(private readonly db: Database) {
+    this.#byId = db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('levante_user_by_id');
+  }
 
   /** The caller's own record; allowed even while a password change is pending. */
   async me(actor: Actor): Promise<UserRow> {
-    const [user] = await this.db.select().from(users).where(eq(users.id, actor.userId));
+    const [user] = await this.#byId.execute({ id: actor.userId });
     if (!user) throw notFound('User');
     return user;
   }
