@@ -8,13 +8,15 @@ import { DISK, type Entry, MEMORY, type SortKey, VCPUS } from './entry.ts';
  * Counting, for the explanation, which filter rejected how many hosts, without
  * visiting every host when the buckets and blocks can tell:
  *  - bucket-level filters (location, state, hypervisor) reject whole buckets;
+ *  - labels and affinity accept only hosts the index knows by label or group:
+ *    when they come first among the per-host filters, the scope narrows to
+ *    those hosts, and the rest are counted without a visit;
  *  - a block whose least free vCPUs, memory and disk all cover the request
- *    holds no host a capacity filter rejects; only the other blocks are
- *    visited, and the hosts holding an anti-affinity group;
- *  - labels and affinity reject the hosts *not* in a set: then every host of
- *    the eligible buckets is visited.
+ *    holds no host a capacity filter rejects: only the other blocks are
+ *    visited, and the hosts holding an anti-affinity group.
  * Each visited host is counted once, under the first filter that rejects it,
  * so the counts are exact in every case; only the examples differ from placeMachine's.
+ * (With labels or affinity after a capacity filter in the config, every eligible host is visited.)
  */
 
 /** Filters whose verdict is the same for every host of a bucket. */
@@ -34,7 +36,14 @@ export interface LocationGroup {
 export interface IndexView {
   readonly size: number;
   readonly locations: ReadonlyMap<string, LocationGroup>;
+  /** Hosts holding each placement group. */
   readonly groups: ReadonlyMap<string, ReadonlySet<Entry>>;
+  /** Hosts carrying each label, by labelKey(key, value). */
+  readonly labels: ReadonlyMap<string, ReadonlySet<Entry>>;
+}
+
+export function labelKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
 }
 
 /** A per-host filter that can reject hosts for this request. */
@@ -46,6 +55,8 @@ export interface Check {
   readonly threshold: number;
   /** Anti-affinity: the only entries it can reject. */
   readonly members: ReadonlySet<Entry> | null;
+  /** Labels, affinity: entries among which are all those it accepts. */
+  readonly admits: ReadonlySet<Entry> | null;
 }
 
 /** Up to this many passing entries are collected by a full visit, then ranked directly. */
@@ -66,6 +77,7 @@ function checksFor(filters: readonly HostFilter[], request: PlacementRequest, vi
     let key: SortKey | null = null;
     let threshold = 0;
     let members: ReadonlySet<Entry> | null = null;
+    let admits: ReadonlySet<Entry> | null = null;
     switch (filter.name) {
       case 'CpuFilter':
         [key, threshold] = [VCPUS, request.vcpus];
@@ -82,17 +94,25 @@ function checksFor(filters: readonly HostFilter[], request: PlacementRequest, vi
         break;
       case 'AffinityFilter':
         if (group?.policy !== 'affinity' || !group.hasMembers) continue;
+        admits = view.groups.get(group.id) ?? NO_ENTRIES;
         break;
-      case 'LabelFilter':
-        if (!request.requiredLabels || Object.keys(request.requiredLabels).length === 0) continue;
+      case 'LabelFilter': {
+        const wanted = Object.entries(request.requiredLabels ?? {});
+        if (wanted.length === 0) continue;
+        // The hosts carrying the rarest of the required labels.
+        for (const [key, value] of wanted) {
+          const carriers = view.labels.get(labelKey(key, value)) ?? NO_ENTRIES;
+          if (!admits || carriers.size < admits.size) admits = carriers;
+        }
         break;
+      }
       case 'HostHintFilter':
         if (request.hostHint == null) continue;
         break;
       default:
         continue; // bucket-level: applied to whole buckets
     }
-    checks.push({ index, filter, key, threshold, members });
+    checks.push({ index, filter, key, threshold, members, admits });
   }
   return checks;
 }
@@ -132,6 +152,8 @@ export class Census {
   passed = 0;
   /** Every passing entry when the census visited them all and they are few; otherwise null. */
   passing: Entry[] | null = null;
+  /** Whether only entries marked `admitted` (by labels or affinity) can pass. */
+  private admitted = false;
 
   constructor(
     private readonly view: IndexView,
@@ -150,7 +172,8 @@ export class Census {
   /** Whether the entry passes every filter. */
   accepts(entry: Entry): boolean {
     if (entry.evaluated !== this.stamp) {
-      if (entry.bucket.eligible !== this.stamp) return false;
+      if (entry.bucket.eligible !== this.stamp || (this.admitted && entry.admitted !== this.stamp))
+        return false;
       this.evaluate(entry);
     }
     return entry.passes;
@@ -213,34 +236,114 @@ export class Census {
 
   private countHosts(): void {
     const inScope = this.eligible.reduce((n, b) => n + b.size, 0);
-    const stamp = this.stamp;
-    if (this.checks.some((c) => c.key === null && c.members === null)) {
-      const passing: Entry[] = [];
-      for (const list of this.lists) {
-        for (const block of list.blocks) {
-          for (const entry of block.entries) {
-            if (entry.bucket.eligible !== stamp) continue;
-            const failed = this.evaluate(entry);
-            if (failed >= 0) this.log.reject(failed, entry.host);
-            else if (++this.passed <= COLLECT_LIMIT) passing.push(entry);
-          }
-        }
-      }
-      this.passing = this.passed <= COLLECT_LIMIT ? passing : null;
+    const admitting = this.checks.filter((c) => c.admits);
+    if (admitting.length === 0) {
+      this.countByBlocks(inScope);
       return;
     }
+    // Labels and affinity name the few hosts they accept: when they come before the other
+    // per-host filters, narrow the scope to those hosts first, else visit every host.
+    const other = this.checks.findIndex((c) => !c.admits);
+    const generic = this.checks.some((c) => c.key === null && !c.members && !c.admits);
+    if (generic || (other >= 0 && other < this.checks.indexOf(admitting.at(-1)!))) {
+      this.countByVisits();
+      return;
+    }
+    const [first, ...rest] = admitting;
+    let scope: Entry[] = [];
+    for (const entry of first!.admits!) {
+      if (entry.bucket.eligible === this.stamp && first!.filter.accepts(entry.host, this.request)) {
+        entry.admitted = this.stamp;
+        scope.push(entry);
+      }
+    }
+    if (inScope > scope.length) {
+      this.log.rejectMany(first!.index, inScope - scope.length, this.notAdmitted());
+    }
+    for (const c of rest) {
+      const kept: Entry[] = [];
+      for (const entry of scope) {
+        if (c.filter.accepts(entry.host, this.request)) kept.push(entry);
+        else {
+          entry.admitted = 0;
+          this.log.reject(c.index, entry.host);
+        }
+      }
+      scope = kept;
+    }
+    this.admitted = true;
+    if (scope.length > COLLECT_LIMIT) {
+      this.countByBlocks(scope.length);
+      return;
+    }
+    const passing: Entry[] = [];
+    for (const entry of scope) {
+      const failed = this.evaluate(entry);
+      if (failed >= 0) this.log.reject(failed, entry.host);
+      else passing.push(entry);
+    }
+    this.passed = passing.length;
+    this.passing = passing;
+  }
+
+  /** A few eligible hosts that labels or affinity did not admit, for examples. */
+  private *notAdmitted(): Generator<Entry['host']> {
+    let looked = 0;
+    for (const list of this.lists) {
+      for (const block of list.blocks) {
+        for (const entry of block.entries) {
+          if (++looked > 2000) return;
+          if (entry.bucket.eligible === this.stamp && entry.admitted !== this.stamp) yield entry.host;
+        }
+      }
+    }
+  }
+
+  /** Visits every eligible host; collects the passing ones if they are few. */
+  private countByVisits(): void {
+    const passing: Entry[] = [];
+    for (const list of this.lists) {
+      for (const block of list.blocks) {
+        for (const entry of block.entries) {
+          if (entry.bucket.eligible !== this.stamp) continue;
+          const failed = this.evaluate(entry);
+          if (failed >= 0) this.log.reject(failed, entry.host);
+          else if (++this.passed <= COLLECT_LIMIT) passing.push(entry);
+        }
+      }
+    }
+    this.passing = this.passed <= COLLECT_LIMIT ? passing : null;
+  }
+
+  /**
+   * Counts capacity and anti-affinity rejections among the `inScope` hosts in
+   * scope (eligible, and admitted when labels or affinity narrowed them):
+   * only blocks where some host falls short are visited.
+   */
+  private countByBlocks(inScope: number): void {
+    const stamp = this.stamp;
+    const inside = (entry: Entry) =>
+      entry.bucket.eligible === stamp && (!this.admitted || entry.admitted === stamp);
     let rejected = 0;
     for (const list of this.lists) {
       if (this.fits(list.extremes)) continue;
       for (const block of list.blocks) {
         if (this.fits(block)) continue;
-        for (const entry of block.entries) if (entry.bucket.eligible === stamp) rejected += this.count(entry);
+        for (const entry of block.entries) if (inside(entry)) rejected += this.count(entry);
       }
     }
-    for (const c of this.checks) {
-      for (const entry of c.members ?? []) {
-        if (entry.bucket.eligible === this.stamp && entry.evaluated !== this.stamp)
-          rejected += this.count(entry);
+    for (const [position, c] of this.checks.entries()) {
+      if (!c.members) continue;
+      for (const entry of c.members) {
+        if (entry.evaluated === stamp || !inside(entry)) continue;
+        if (position > 0) rejected += this.count(entry);
+        else {
+          // The first check: it rejects every host it names.
+          entry.evaluated = stamp;
+          entry.passes = false;
+          this.log.reject(c.index, entry.host);
+          rejected++;
+        }
       }
     }
     this.passed = inScope - rejected;

@@ -32,6 +32,8 @@ export interface Entry {
   /** The stamp of the placement that last evaluated this entry, and whether it passed. */
   evaluated: number;
   passes: boolean;
+  /** The stamp of the placement whose labels or affinity admitted this entry. */
+  admitted: number;
 }
 
 export function computeKeys(entry: Entry): void {

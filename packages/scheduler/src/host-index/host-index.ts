@@ -19,6 +19,7 @@ import {
   Census,
   type IndexView,
   type LocationGroup,
+  labelKey,
 } from './census.ts';
 import { computeKeys, type Entry, type IndexedHost, type SortKey } from './entry.ts';
 import { rankByBlocks, sortKeyFor } from './selection.ts';
@@ -47,18 +48,19 @@ import { rankByBlocks, sortKeyFor } from './selection.ts';
  * `topCandidates` rather than every passing host, and the examples in
  * `rejected` may be other rejected hosts (the counts are the same).
  *
- * What depends on the configuration is speed. `place` answers through
- * `placeMachine` itself (a full scan, exact by definition) when the request
- * has a host hint and the config has HostHintFilter, or when the config puts a
- * per-host filter (labels, groups, capacity) before LocationFilter,
- * EnabledFilter or HypervisorFilter (the counts then depend on each host). It
- * visits every host of the eligible buckets for requests with required labels
- * or an affinity group that has members (ranking directly when few pass).
+ * What depends on the configuration and request is speed. `place` answers
+ * through `placeMachine` itself (a full scan, exact by definition) when the
+ * request has a host hint and the config has HostHintFilter, or when the
+ * config puts a per-host filter (labels, groups, capacity) before
+ * LocationFilter, EnabledFilter or HypervisorFilter (the counts then depend on
+ * each host). Required labels and affinity visit the hosts they name; an
+ * anti-affinity group, the hosts holding it.
  */
 export class HostIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly locations = new Map<string, LocationGroup>();
   private readonly groups = new Map<string, Set<Entry>>();
+  private readonly labels = new Map<string, Set<Entry>>();
   private readonly filters: readonly HostFilter[];
   private readonly plans: readonly WeigherPlan[];
   private readonly top: number;
@@ -104,7 +106,12 @@ export class HostIndex {
     if (!this.indexable || (this.hinted && request.hostHint != null)) return this.scan(request);
     const stamp = ++this.stamp;
     const log = new RejectionLog(this.filters, request);
-    const view: IndexView = { size: this.entries.size, locations: this.locations, groups: this.groups };
+    const view: IndexView = {
+      size: this.entries.size,
+      locations: this.locations,
+      groups: this.groups,
+      labels: this.labels,
+    };
     const census = new Census(view, this.filters, request, log, this.bucketLevel, stamp);
     let ranked: { host: HostCandidate; score: number }[] = [];
     let norm: Normalisation = { min: [], range: [] };
@@ -193,6 +200,7 @@ export class HostIndex {
       claimedGroups: new Map(),
       evaluated: 0,
       passes: false,
+      admitted: 0,
     };
     computeKeys(entry);
     const location = this.locations.get(own.location)!;
@@ -200,6 +208,7 @@ export class HostIndex {
     if (entry.wide) location.list.insert(entry);
     location.size++;
     for (const group of host.groupIds) this.join(entry, group);
+    for (const [key, value] of Object.entries(own.labels)) add(this.labels, labelKey(key, value), entry);
     this.entries.set(own.id, entry);
     this.listed = null;
   }
@@ -208,6 +217,8 @@ export class HostIndex {
     const entry = this.entries.get(hostId);
     if (!entry) return false;
     for (const group of [...entry.host.groupIds]) this.leave(entry, group);
+    for (const [key, value] of Object.entries(entry.host.labels))
+      drop(this.labels, labelKey(key, value), entry);
     const location = this.locations.get(entry.host.location)!;
     entry.bucket.delete(entry);
     if (entry.wide) location.list.remove(entry);
@@ -247,20 +258,28 @@ export class HostIndex {
 
   private join(entry: Entry, group: string): void {
     entry.host.groupIds.add(group);
-    let members = this.groups.get(group);
-    if (!members) {
-      members = new Set();
-      this.groups.set(group, members);
-    }
-    members.add(entry);
+    add(this.groups, group, entry);
   }
 
   private leave(entry: Entry, group: string): void {
     entry.host.groupIds.delete(group);
-    const members = this.groups.get(group);
-    members?.delete(entry);
-    if (members?.size === 0) this.groups.delete(group);
+    drop(this.groups, group, entry);
   }
+}
+
+function add(sets: Map<string, Set<Entry>>, key: string, entry: Entry): void {
+  let set = sets.get(key);
+  if (!set) {
+    set = new Set();
+    sets.set(key, set);
+  }
+  set.add(entry);
+}
+
+function drop(sets: Map<string, Set<Entry>>, key: string, entry: Entry): void {
+  const set = sets.get(key);
+  set?.delete(entry);
+  if (set?.size === 0) sets.delete(key);
 }
 
 function copy(host: IndexedHost): HostCandidate {

@@ -82,39 +82,42 @@ function bestTerm(t: Term, x: Extremes): number {
 
 /** The passing entry with the least (`high` false) or greatest value of the key. */
 function extreme(census: Census, key: SortKey, high: boolean): Entry | undefined {
+  const extremeOf = (x: Extremes) => (high ? x.hi : x.lo)[key]!;
+  const better = (v: number, than: number) => (high ? v > than : v < than);
   // The entry holding the extreme over all eligible hosts, when it passes, is the answer.
   let holder: Entry | undefined;
-  let value = high ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  let slot: 0 | 1 = 0;
   for (const list of census.lists) {
     const x = list.extremes;
-    const v = (high ? x.hi : x.lo)[key]!;
-    if (high ? v > value : v < value) {
-      value = v;
+    if (!holder || better(extremeOf(x), holder.keys[key])) {
       holder = (high ? x.hiAt : x.loAt)[key];
+      slot = list.slot;
     }
   }
-  if (holder && census.accepts(holder)) return holder;
-  // Otherwise block by block, the most promising first, while a block can still do better.
-  const blocks = census.lists.flatMap((list) => list.blocks);
-  const visited = new Uint8Array(blocks.length);
+  if (!holder || census.accepts(holder)) return holder;
+  // Otherwise its block first, then the blocks that could still hold a better passing host, best first.
   let best: Entry | undefined;
-  const better = (v: number, than: number) => (high ? v > than : v < than);
-  for (;;) {
-    let next = -1;
-    let nextValue = best ? best.keys[key] : high ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    for (let i = 0; i < blocks.length; i++) {
-      const v = (high ? blocks[i]!.hi : blocks[i]!.lo)[key]!;
-      if (!visited[i] && better(v, nextValue)) {
-        next = i;
-        nextValue = v;
-      }
-    }
-    if (next < 0) return best;
-    visited[next] = 1;
-    for (const entry of blocks[next]!.entries) {
+  const search = (block: Block) => {
+    for (const entry of block.entries) {
       if (census.accepts(entry) && (!best || better(entry.keys[key], best.keys[key]))) best = entry;
     }
+  };
+  const start = holder.blocks[slot];
+  search(start);
+  const pending: Block[] = [];
+  for (const list of census.lists) {
+    for (const block of list.blocks) {
+      if (block !== start && (!best || better(extremeOf(block), best.keys[key]))) pending.push(block);
+    }
   }
+  pending.sort((a, b) =>
+    better(extremeOf(a), extremeOf(b)) ? -1 : better(extremeOf(b), extremeOf(a)) ? 1 : 0,
+  );
+  for (const block of pending) {
+    if (best && !better(extremeOf(block), best.keys[key])) break;
+    search(block);
+  }
+  return best;
 }
 
 /** The normalisation over the passing hosts, and the terms that vary between them. */
