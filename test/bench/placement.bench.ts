@@ -16,9 +16,6 @@ import {
 } from '../../packages/scheduler/src/index.ts';
 import type { BenchmarkRow } from './table.ts';
 
-/** A row of the results table; this benchmark runs no database, hence '—'. */
-export type PlacementBenchRow = Omit<BenchmarkRow, 'database'> & { readonly database: '—' };
-
 const PLACEMENTS = 1000;
 const ROUNDS = 5;
 const GiB = 1024;
@@ -166,8 +163,9 @@ function measure(placer: Placer, hosts: readonly HostCandidate[], rs: readonly P
   return { perSecond: (rs.length / best) * 1000, chosen };
 }
 
-export async function placementBenchmark(): Promise<PlacementBenchRow[]> {
-  const rows: PlacementBenchRow[] = [];
+/** Pure computation, hence '—' in the database column. */
+export async function placementBenchmark(): Promise<BenchmarkRow[]> {
+  const rows: BenchmarkRow[] = [];
   const rs = requests();
   for (const size of [1000, 10_000]) {
     const hosts = fleet(size);

@@ -8,6 +8,7 @@ import { authenticatedQueries } from './authenticated-queries.ts';
 import { inventoryLatency } from './inventory-latency.ts';
 import { loginRoundTrips } from './login-round-trips.ts';
 import { machineThroughput } from './machine-throughput.ts';
+import { placementBenchmark } from './placement.bench.ts';
 import { type Benchmark, openBenchSubject } from './subject.ts';
 import { subscriptionLatency } from './subscription-latency.ts';
 import { type BenchmarkRow, type DatabaseKind, formatTable } from './table.ts';
@@ -40,7 +41,9 @@ async function main(): Promise<number> {
       await close();
     }
   }
-  console.log(formatTable(results.flatMap(interleave)));
+  // Benchmarks of pure packages use no database: they run once.
+  const pure = await placementBenchmark();
+  console.log(formatTable([...pure, ...results.flatMap(interleave)]));
   return 0;
 }
 
