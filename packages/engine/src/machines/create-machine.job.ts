@@ -2,8 +2,13 @@ import type { Hypervisor } from '@levante/connector-api';
 import { hosts, locations, machineConfigurations, machineImages, machines, providers } from '@levante/db';
 import { eq } from 'drizzle-orm';
 import type { JobContext, JobHandler } from '../jobs/job-context.ts';
-import { providerError } from '../providers/provider-errors.ts';
-import { isPermanent, settleMachine, waitForMachine } from './machine-convergence.ts';
+import {
+  failMachine,
+  isPermanent,
+  leaveInError,
+  settleMachine,
+  waitForMachine,
+} from './machine-convergence.ts';
 
 /**
  * Creates the machine at the provider, then waits until it runs. The machine's
@@ -73,22 +78,11 @@ export const createMachineJob: JobHandler = {
       await settleMachine(context, machine.id, outcome);
     } catch (error) {
       if (!isPermanent(error)) throw error;
-      await settleMachine(context, machine.id, {
-        state: 'ERROR',
-        error: providerError(provider.name, error).message,
-        info: null,
-      });
+      await failMachine(context, machine.id, provider.name, error);
     }
   },
 
-  async giveUp(context, reason) {
-    await settleMachine(
-      context,
-      context.job.machineId!,
-      { state: 'ERROR', error: reason, info: null },
-      { jobAlreadyFailed: true },
-    );
-  },
+  giveUp: leaveInError,
 };
 
 export async function finishQuietly(context: JobContext): Promise<void> {

@@ -2,9 +2,14 @@ import { locations, machines, providers } from '@levante/db';
 import { MACHINE_TRANSITIONS, type MachineAction } from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import type { JobHandler } from '../jobs/job-context.ts';
-import { providerError } from '../providers/provider-errors.ts';
 import { finishQuietly } from './create-machine.job.ts';
-import { isPermanent, settleMachine, waitForMachine } from './machine-convergence.ts';
+import {
+  failMachine,
+  isPermanent,
+  leaveInError,
+  settleMachine,
+  waitForMachine,
+} from './machine-convergence.ts';
 
 /** Sends one lifecycle action to the provider and waits for the state it leads to. */
 export const machineActionJob: JobHandler = {
@@ -48,20 +53,9 @@ export const machineActionJob: JobHandler = {
         await settleMachine(context, machine.id, { state: 'DELETED', error: null, info: null });
         return;
       }
-      await settleMachine(context, machine.id, {
-        state: 'ERROR',
-        error: providerError(provider.name, error).message,
-        info: null,
-      });
+      await failMachine(context, machine.id, provider.name, error);
     }
   },
 
-  async giveUp(context, reason) {
-    await settleMachine(
-      context,
-      context.job.machineId!,
-      { state: 'ERROR', error: reason, info: null },
-      { jobAlreadyFailed: true },
-    );
-  },
+  giveUp: leaveInError,
 };

@@ -4,6 +4,7 @@ import { holdsResources, type MachineState } from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import { releaseHost } from '../hosts/host-placement.ts';
 import { type JobContext, LeaseLostError } from '../jobs/job-context.ts';
+import { providerError } from '../providers/provider-errors.ts';
 import { machineSummary } from './machine-view.ts';
 
 export interface Outcome {
@@ -134,6 +135,25 @@ async function recordState(
       after: { ...machineSummary(after!), jobId: context.job.id },
     });
   });
+}
+
+/** Records what the provider refused, for people, and puts the machine in ERROR. */
+export function failMachine(context: JobContext, machineId: string, providerName: string, error: unknown) {
+  return settleMachine(context, machineId, {
+    state: 'ERROR',
+    error: providerError(providerName, error).message,
+    info: null,
+  });
+}
+
+/** A job's `giveUp`: the job has already failed for good; its machine is left in ERROR with why. */
+export function leaveInError(context: JobContext, reason: string) {
+  return settleMachine(
+    context,
+    context.job.machineId!,
+    { state: 'ERROR', error: reason, info: null },
+    { jobAlreadyFailed: true },
+  );
 }
 
 /** A provider error that waiting will not fix: the machine goes to ERROR at once. */

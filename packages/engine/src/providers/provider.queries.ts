@@ -17,6 +17,7 @@ import {
 } from '@levante/db';
 import { type Actor, notFound } from '@levante/domain';
 import { and, asc, eq, exists, inArray, or, type SQL } from 'drizzle-orm';
+import { toJSONSchema } from 'zod';
 import { assertActive, authorizeProject } from '../projects/project-access.ts';
 
 export interface VisibleAccount {
@@ -64,7 +65,6 @@ export class ProviderQueries {
   }
 
   async kinds(): Promise<ProviderKind[]> {
-    const { toJSONSchema } = await import('zod');
     return Promise.all(
       this.registry.kinds().map(async (kind) => {
         const factory = await this.registry.get(kind);
