@@ -17,6 +17,7 @@ import { engineFor } from './engine-for.ts';
 import { createGraphqlHttpHandler } from './graphql-http.ts';
 import { attachGraphqlWebSocket } from './graphql-websocket.ts';
 import { clearedSessionCookie, sessionCookie, tokenOf } from './request-credentials.ts';
+import { createWebConsole } from './web-console.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 const OPERATIONS_DIR = join(
@@ -100,6 +101,11 @@ export async function startLevante(
     onError: (error) => logger.error({ err: error }, 'GraphiQL could not be served'),
   });
 
+  const webConsole = createWebConsole({
+    logger,
+    address: () => ({ hostname: config.host, port: (server.address() as AddressInfo).port }),
+  });
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
@@ -110,17 +116,17 @@ export async function startLevante(
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
       }
       if (await graphiql(req, res)) return;
-      if (url.pathname === '/') {
-        res.writeHead(302, { location: '/graphiql' });
-        return res.end();
-      }
-      sendJson(res, 404, { error: 'Not found' });
+      await webConsole.handle(req, res);
     } catch (error) {
       logger.error({ err: error, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
       else res.end();
     }
   });
+  // Longer than the idle timeouts of usual proxies and clients, so that Levante is never
+  // the side that closes a kept-alive connection just as a client reuses it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const websocket = attachGraphqlWebSocket({ server, path: GRAPHQL_PATH, schema, engine, formatError });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -139,6 +145,7 @@ export async function startLevante(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
+      await webConsole.close();
       await engine.close();
       await bus.close();
       await database.close();

@@ -1,0 +1,314 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import { type FormEvent, useMemo, useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
+import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
+import {
+  ADD_PROVIDER_ACCOUNT,
+  ASSOCIATE_ACCOUNT,
+  DELETE_ACCOUNT,
+  DISSOCIATE_ACCOUNT,
+  PROVIDER_KINDS,
+  REFRESH_ACCOUNT,
+} from '@/graphql/admin';
+import { PROVIDER_ACCOUNTS, type ProviderAccount } from '@/graphql/machines';
+import { PROVIDERS } from '@/graphql/placement';
+import { formatDateTime } from '@/lib/format';
+import { useProject } from '@/lib/project';
+import { CredentialsFields } from './credentials-form';
+import { type FormValues, fieldsOf, problemsOf, valuesToJson } from './schema-form';
+
+export function AccountsPage() {
+  const { project, projects, canWrite } = useProject();
+  const projectId = project?.id ?? '';
+  const accounts = useQuery(PROVIDER_ACCOUNTS, { variables: { projectId }, skip: !projectId });
+  const [notice, setNotice] = useState<string | null>(null);
+  const [associate, association] = useMutation(ASSOCIATE_ACCOUNT);
+  const [dissociate, dissociation] = useMutation(DISSOCIATE_ACCOUNT);
+  const [refresh, refreshing] = useMutation(REFRESH_ACCOUNT);
+  const [remove, removal] = useMutation(DELETE_ACCOUNT);
+  const [deleting, setDeleting] = useState<ProviderAccount | null>(null);
+  const names = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
+  const writable = projects.filter((p) => p.myRole !== null && p.myRole !== 'VIEWER');
+  const error = association.error ?? dissociation.error ?? refreshing.error ?? removal.error;
+
+  async function run(action: () => Promise<unknown>, done: string) {
+    setNotice(null);
+    try {
+      await action();
+      setNotice(done);
+      await accounts.refetch();
+    } catch {
+      // Shown from the mutation's error.
+    }
+  }
+
+  if (!project) return <Loading />;
+  const list = accounts.data?.providerAccounts ?? [];
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Provider accounts</h1>
+          <p className="muted">
+            Credentials {project.name} brought for a provider, and accounts other projects share with it.
+            Credentials are encrypted and never shown again.
+          </p>
+        </div>
+      </div>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <ErrorMessage error={accounts.error ?? error} />
+      {accounts.loading && !accounts.data ? <Loading /> : null}
+      {accounts.data && list.length === 0 ? (
+        <EmptyState title="No provider account yet.">
+          {canWrite
+            ? 'Add one below with your credentials for a provider.'
+            : 'Members of the project add accounts.'}
+        </EmptyState>
+      ) : null}
+      {list.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data" aria-label="Provider accounts">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Provider</th>
+                <th>Remote name</th>
+                <th>Brought by</th>
+                <th>Shared with</th>
+                <th>Added</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((account) => {
+                const own = account.ownerProjectId === project.id;
+                const shareable = writable.filter((p) => !account.sharedWith.includes(p.id));
+                return (
+                  <tr key={account.id} data-account={account.name}>
+                    <td>{account.name}</td>
+                    <td>
+                      {account.provider.name}
+                      <span className="cell-sub">{account.provider.kind}</span>
+                    </td>
+                    <td>{account.remoteName}</td>
+                    <td>{names.get(account.ownerProjectId) ?? 'another project'}</td>
+                    <td>
+                      <div className="row">
+                        {account.sharedWith
+                          .filter((id) => id !== account.ownerProjectId)
+                          .map((id) => (
+                            <span key={id} className="tag tag-grey">
+                              {names.get(id) ?? 'a project'}
+                              {canWrite ? (
+                                <button
+                                  type="button"
+                                  className="btn-link"
+                                  aria-label={`Stop sharing with ${names.get(id) ?? 'this project'}`}
+                                  onClick={() =>
+                                    void run(
+                                      () =>
+                                        dissociate({
+                                          variables: { input: { accountId: account.id, projectId: id } },
+                                        }),
+                                      `${account.name} is no longer shared with ${names.get(id) ?? 'that project'}.`,
+                                    )
+                                  }
+                                >
+                                  {' '}
+                                  ×
+                                </button>
+                              ) : null}
+                            </span>
+                          ))}
+                        {account.sharedWith.filter((id) => id !== account.ownerProjectId).length === 0 ? (
+                          <span className="muted">—</span>
+                        ) : null}
+                      </div>
+                    </td>
+                    <td>{formatDateTime(account.createdAt)}</td>
+                    <td>
+                      {canWrite ? (
+                        <div className="row">
+                          {shareable.length > 0 ? (
+                            <select
+                              aria-label={`Share ${account.name} with a project`}
+                              value=""
+                              onChange={(e) => {
+                                const target = e.target.value;
+                                if (target)
+                                  void run(
+                                    () =>
+                                      associate({
+                                        variables: { input: { accountId: account.id, projectId: target } },
+                                      }),
+                                    `${account.name} is now shared with ${names.get(target) ?? 'the project'}.`,
+                                  );
+                              }}
+                            >
+                              <option value="">Share with…</option>
+                              {shareable.map((p) => (
+                                <option key={p.id} value={p.id}>
+                                  {p.name}
+                                </option>
+                              ))}
+                            </select>
+                          ) : null}
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            onClick={() =>
+                              void run(
+                                () => refresh({ variables: { input: { accountId: account.id } } }),
+                                `Locations, images and configurations of ${account.name} were read again.`,
+                              )
+                            }
+                          >
+                            Refresh
+                          </button>
+                          {own ? (
+                            <button
+                              type="button"
+                              className="btn btn-small btn-danger-outline"
+                              onClick={() => setDeleting(account)}
+                            >
+                              Delete
+                            </button>
+                          ) : null}
+                        </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {canWrite ? (
+        <AddAccount
+          projectId={project.id}
+          onAdded={(name) => void run(async () => {}, `${name} was added.`)}
+        />
+      ) : null}
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting?.name ?? 'the account'}?`}
+        confirmLabel="Delete account"
+        danger
+        busy={removal.loading}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => {
+          const target = deleting;
+          setDeleting(null);
+          if (target)
+            void run(
+              () => remove({ variables: { input: { accountId: target.id } } }),
+              `${target.name} was deleted.`,
+            );
+        }}
+      >
+        <p>Only an account without machines can be deleted. Its credentials are erased.</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+function AddAccount({ projectId, onAdded }: { projectId: string; onAdded: (name: string) => void }) {
+  const providers = useQuery(PROVIDERS);
+  const kinds = useQuery(PROVIDER_KINDS);
+  const [providerId, setProviderId] = useState('');
+  const [name, setName] = useState('');
+  const [values, setValues] = useState<FormValues>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [add, { loading, error, reset }] = useMutation(ADD_PROVIDER_ACCOUNT);
+  const provider = providers.data?.providers.find((p) => p.id === providerId) ?? null;
+  const kind = kinds.data?.providerKinds.find((k) => k.kind === provider?.kind) ?? null;
+  const fields = useMemo(() => (kind ? fieldsOf(kind.credentialsSchema) : []), [kind]);
+  const problems = problemsOf(fields, values);
+  const nameProblem = name.trim().length === 0 ? 'Give the account a name.' : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (!provider || nameProblem || Object.keys(problems).length > 0) return;
+    try {
+      await add({
+        variables: {
+          input: {
+            projectId,
+            providerId: provider.id,
+            name: name.trim(),
+            credentials: valuesToJson(fields, values),
+          },
+        },
+      });
+      onAdded(name.trim());
+      setName('');
+      setValues({});
+      setSubmitted(false);
+    } catch {
+      // Shown from `error`.
+    }
+  }
+
+  return (
+    <form className="panel stack" style={{ marginTop: 16, maxWidth: 560 }} onSubmit={submit} noValidate>
+      <h2>Add an account</h2>
+      <p className="muted small" style={{ margin: 0 }}>
+        Levante checks the credentials with the provider before storing them.
+      </p>
+      <ErrorMessage error={error} title="The account was not added." />
+      <label className="field">
+        <span>Provider</span>
+        <select
+          value={providerId}
+          onChange={(e) => {
+            setProviderId(e.target.value);
+            setValues({});
+            reset();
+          }}
+        >
+          <option value="">Choose a provider…</option>
+          {providers.data?.providers.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name} ({p.kind})
+            </option>
+          ))}
+        </select>
+        {submitted && !provider ? <small className="field-error">Choose a provider.</small> : null}
+      </label>
+      {provider ? (
+        <>
+          <label className="field">
+            <span>Account name</span>
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={submitted && nameProblem !== null}
+            />
+            {submitted && nameProblem ? <small className="field-error">{nameProblem}</small> : null}
+          </label>
+          <fieldset className="stack" style={{ border: 'none', padding: 0, margin: 0 }}>
+            <legend className="small muted">Credentials for {kind?.displayName ?? provider.kind}</legend>
+            <CredentialsFields
+              fields={fields}
+              values={values}
+              problems={problems}
+              showProblems={submitted}
+              onChange={setValues}
+            />
+          </fieldset>
+        </>
+      ) : null}
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={loading}>
+          {loading ? 'Checking with the provider…' : 'Add account'}
+        </button>
+      </div>
+    </form>
+  );
+}

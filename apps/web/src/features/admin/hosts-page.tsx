@@ -1,0 +1,259 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import { type FormEvent, useState } from 'react';
+import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
+import {
+  ADMIN_HOSTS,
+  ADMIN_PROVIDERS,
+  REGISTER_HOST,
+  SET_HOST_MAINTENANCE,
+  UPDATE_HOST,
+} from '@/graphql/admin';
+import type { Hypervisor } from '@/graphql/types';
+import { percent } from '@/lib/format';
+import { AdminOnly } from './admin-guard';
+
+const HYPERVISORS: readonly Hypervisor[] = ['KVM', 'XEN', 'ESX'];
+
+interface Draft {
+  providerId: string;
+  name: string;
+  location: string;
+  cluster: string;
+  hypervisor: Hypervisor;
+  vcpus: string;
+  memoryGiB: string;
+  diskGiB: string;
+}
+
+const EMPTY: Draft = {
+  providerId: '',
+  name: '',
+  location: '',
+  cluster: '',
+  hypervisor: 'KVM',
+  vcpus: '32',
+  memoryGiB: '128',
+  diskGiB: '2000',
+};
+
+function problemsOf(d: Draft): Partial<Record<keyof Draft, string>> {
+  const p: Partial<Record<keyof Draft, string>> = {};
+  if (!d.providerId) p.providerId = 'Choose a provider.';
+  if (!d.name.trim()) p.name = 'Give the host a name.';
+  if (!d.location.trim()) p.location = 'Say which site it stands in, e.g. paris.';
+  for (const key of ['vcpus', 'memoryGiB', 'diskGiB'] as const)
+    if (!/^\d+$/.test(d[key].trim()) || Number(d[key]) < 1) p[key] = 'A whole number, 1 or more.';
+  return p;
+}
+
+function Hosts() {
+  const hosts = useQuery(ADMIN_HOSTS, { fetchPolicy: 'cache-and-network' });
+  const providers = useQuery(ADMIN_PROVIDERS);
+  const [maintenance, maintaining] = useMutation(SET_HOST_MAINTENANCE);
+  const [update, updating] = useMutation(UPDATE_HOST);
+  const [register, registering] = useMutation(REGISTER_HOST);
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [submitted, setSubmitted] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const problems = problemsOf(draft);
+  const hostProviders = (providers.data?.providers ?? []).filter((p) => p.capabilities.hosts);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(problems).length > 0) return;
+    try {
+      const result = await register({
+        variables: {
+          input: {
+            providerId: draft.providerId,
+            name: draft.name.trim(),
+            location: draft.location.trim(),
+            cluster: draft.cluster.trim() || null,
+            hypervisor: draft.hypervisor,
+            vcpus: Number(draft.vcpus),
+            memoryMiB: Number(draft.memoryGiB) * 1024,
+            diskGiB: Number(draft.diskGiB),
+          },
+        },
+      });
+      setNotice(`${result.data?.registerHost.name ?? 'The host'} was registered.`);
+      setDraft({ ...EMPTY, providerId: draft.providerId, location: draft.location, cluster: draft.cluster });
+      setSubmitted(false);
+      await hosts.refetch();
+    } catch {
+      // Shown from `registering.error`.
+    }
+  }
+
+  const field = (
+    key: keyof Draft,
+    label: string,
+    extra?: { inputMode?: 'numeric'; placeholder?: string },
+  ) => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        value={draft[key]}
+        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+        aria-invalid={submitted && problems[key] !== undefined}
+        {...extra}
+      />
+      {submitted && problems[key] ? <small className="field-error">{problems[key]}</small> : null}
+    </label>
+  );
+
+  const list = hosts.data?.hosts ?? [];
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Hosts</h1>
+          <p className="muted">
+            Physical hosts Levante places machines on. A host in maintenance keeps its machines.
+          </p>
+        </div>
+      </div>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <ErrorMessage error={hosts.error ?? maintaining.error ?? updating.error} />
+      {hosts.loading && !hosts.data ? <Loading /> : null}
+      {hosts.data && list.length === 0 ? (
+        <EmptyState title="No host yet.">Register one below.</EmptyState>
+      ) : null}
+      {list.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data" aria-label="Hosts">
+            <thead>
+              <tr>
+                <th>Host</th>
+                <th>Location</th>
+                <th>Hypervisor</th>
+                <th>Capacity</th>
+                <th>Allocated</th>
+                <th>Machines</th>
+                <th>Status</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((h) => (
+                <tr key={h.id} data-host-row={h.name}>
+                  <td>
+                    {h.name}
+                    <span className="cell-sub">{h.cluster ?? 'no cluster'}</span>
+                  </td>
+                  <td>{h.location}</td>
+                  <td>{h.hypervisor}</td>
+                  <td>
+                    {h.vcpus} vCPU · {Math.round(h.memoryMiB / 1024)} GiB
+                    <span className="cell-sub">
+                      ratios {h.cpuAllocationRatio} / {h.ramAllocationRatio}
+                    </span>
+                  </td>
+                  <td>
+                    {Math.round(percent(h.allocatedVcpus, h.vcpus * h.cpuAllocationRatio))}% CPU ·{' '}
+                    {Math.round(percent(h.allocatedMemoryMiB, h.memoryMiB * h.ramAllocationRatio))}% RAM
+                  </td>
+                  <td>{h.machines.length + h.otherMachines}</td>
+                  <td>
+                    {h.maintenance ? <span className="tag tag-warn">maintenance</span> : null}
+                    {!h.enabled ? <span className="tag tag-grey">disabled</span> : null}
+                    {!h.up ? <span className="tag tag-bad">down</span> : null}
+                    {!h.maintenance && h.enabled && h.up ? <span className="tag">in service</span> : null}
+                  </td>
+                  <td>
+                    <div className="row">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() =>
+                          void maintenance({
+                            variables: { input: { hostId: h.id, maintenance: !h.maintenance } },
+                          })
+                        }
+                      >
+                        {h.maintenance ? 'End maintenance' : 'Maintenance'}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() =>
+                          void update({ variables: { input: { hostId: h.id, enabled: !h.enabled } } })
+                        }
+                      >
+                        {h.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <form className="panel stack" style={{ marginTop: 16, maxWidth: 720 }} onSubmit={submit} noValidate>
+        <h2>Register a host</h2>
+        <ErrorMessage error={registering.error} />
+        {providers.data && hostProviders.length === 0 ? (
+          <Notice tone="warn">
+            No provider places machines on hosts: register a provider of kind local first.
+          </Notice>
+        ) : null}
+        <div className="toolbar">
+          <label className="field">
+            <span>Provider</span>
+            <select
+              value={draft.providerId}
+              onChange={(e) => setDraft({ ...draft, providerId: e.target.value })}
+              aria-invalid={submitted && problems.providerId !== undefined}
+            >
+              <option value="">Choose…</option>
+              {hostProviders.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+            {submitted && problems.providerId ? (
+              <small className="field-error">{problems.providerId}</small>
+            ) : null}
+          </label>
+          {field('name', 'Name')}
+          {field('location', 'Location (site)', { placeholder: 'paris' })}
+          {field('cluster', 'Cluster (optional)')}
+          <label className="field">
+            <span>Hypervisor</span>
+            <select
+              value={draft.hypervisor}
+              onChange={(e) => setDraft({ ...draft, hypervisor: e.target.value as Hypervisor })}
+            >
+              {HYPERVISORS.map((h) => (
+                <option key={h}>{h}</option>
+              ))}
+            </select>
+          </label>
+          {field('vcpus', 'vCPUs', { inputMode: 'numeric' })}
+          {field('memoryGiB', 'Memory (GiB)', { inputMode: 'numeric' })}
+          {field('diskGiB', 'Disk (GiB)', { inputMode: 'numeric' })}
+        </div>
+        <div>
+          <button type="submit" className="btn btn-primary" disabled={registering.loading}>
+            Register host
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function HostsPage() {
+  return (
+    <AdminOnly>
+      <Hosts />
+    </AdminOnly>
+  );
+}

@@ -1,0 +1,226 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import { type FormEvent, useState } from 'react';
+import { ErrorMessage, Loading, Notice } from '@/components/feedback';
+import { ADMIN_PROVIDERS, PROVIDER_KINDS, REGISTER_PROVIDER, SET_PROVIDER_VISIBILITY } from '@/graphql/admin';
+import type { JsonObject, ProviderVisibility } from '@/graphql/types';
+import { formatDateTime } from '@/lib/format';
+import { useProject } from '@/lib/project';
+import { AdminOnly } from './admin-guard';
+
+function parseSettings(text: string): { value: JsonObject | null; problem: string | null } {
+  if (!text.trim()) return { value: null, problem: null };
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return { value: null, problem: 'Settings are a JSON object, e.g. {"driver": "sim"}.' };
+    return { value: parsed as JsonObject, problem: null };
+  } catch {
+    return { value: null, problem: 'This is not valid JSON.' };
+  }
+}
+
+function Providers() {
+  const { projects } = useProject();
+  const providers = useQuery(ADMIN_PROVIDERS);
+  const kinds = useQuery(PROVIDER_KINDS);
+  const [register, registering] = useMutation(REGISTER_PROVIDER);
+  const [visibility, changing] = useMutation(SET_PROVIDER_VISIBILITY);
+  const [kind, setKind] = useState('');
+  const [name, setName] = useState('');
+  const [endpoint, setEndpoint] = useState('');
+  const [scope, setScope] = useState<ProviderVisibility>('ALL');
+  const [projectIds, setProjectIds] = useState<string[]>([]);
+  const [settings, setSettings] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const parsed = parseSettings(settings);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (!kind || !name.trim() || parsed.problem) return;
+    try {
+      await register({
+        variables: {
+          input: {
+            kind,
+            name: name.trim(),
+            endpoint: endpoint.trim() || null,
+            visibility: scope,
+            projectIds: scope === 'PROJECTS' ? projectIds : null,
+            settings: parsed.value,
+          },
+        },
+      });
+      setNotice(`${name.trim()} was registered.`);
+      setName('');
+      setEndpoint('');
+      setSettings('');
+      setSubmitted(false);
+      await providers.refetch();
+    } catch {
+      // Shown from `registering.error`.
+    }
+  }
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Providers</h1>
+          <p className="muted">
+            Clouds and sites Levante manages, and which projects may bring accounts for them.
+          </p>
+        </div>
+      </div>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <ErrorMessage error={providers.error ?? changing.error} />
+      {providers.loading && !providers.data ? <Loading /> : null}
+      {providers.data ? (
+        <div className="table-wrap">
+          <table className="data" aria-label="Providers">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Kind</th>
+                <th>Endpoint</th>
+                <th>Locations</th>
+                <th>Capabilities</th>
+                <th>Visibility</th>
+                <th>Registered</th>
+              </tr>
+            </thead>
+            <tbody>
+              {providers.data.providers.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.name}</td>
+                  <td>{p.kind}</td>
+                  <td className="mono">{p.endpoint ?? '—'}</td>
+                  <td>{p.locations.map((l) => l.name).join(', ') || '—'}</td>
+                  <td className="small">
+                    {Object.entries(p.capabilities)
+                      .filter(([key, on]) => on && key !== '__typename')
+                      .map(([key]) => key)
+                      .join(', ') || '—'}
+                  </td>
+                  <td>
+                    {p.visibility === 'ALL' ? (
+                      'every project'
+                    ) : (
+                      <>
+                        chosen projects{' '}
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() =>
+                            void visibility({ variables: { input: { providerId: p.id, visibility: 'ALL' } } })
+                          }
+                        >
+                          Open to every project
+                        </button>
+                      </>
+                    )}
+                  </td>
+                  <td>{formatDateTime(p.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <form className="panel stack" style={{ marginTop: 16, maxWidth: 560 }} onSubmit={submit} noValidate>
+        <h2>Register a provider</h2>
+        <ErrorMessage error={registering.error} />
+        <label className="field">
+          <span>Kind</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value)} aria-invalid={submitted && !kind}>
+            <option value="">Choose a connector…</option>
+            {kinds.data?.providerKinds.map((k) => (
+              <option key={k.kind} value={k.kind}>
+                {k.displayName} ({k.kind})
+              </option>
+            ))}
+          </select>
+          {submitted && !kind ? <small className="field-error">Choose a connector.</small> : null}
+        </label>
+        <label className="field">
+          <span>Name</span>
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={submitted && !name.trim()}
+          />
+          {submitted && !name.trim() ? (
+            <small className="field-error">Give the provider a name.</small>
+          ) : null}
+        </label>
+        <label className="field">
+          <span>Endpoint (optional)</span>
+          <input value={endpoint} onChange={(e) => setEndpoint(e.target.value)} placeholder="https://…" />
+        </label>
+        <fieldset className="stack" style={{ border: 'none', padding: 0, margin: 0, gap: 4 }}>
+          <legend className="small" style={{ fontWeight: 500, marginBottom: 4 }}>
+            Who may use it
+          </legend>
+          <label className="row small">
+            <input type="radio" name="scope" checked={scope === 'ALL'} onChange={() => setScope('ALL')} />{' '}
+            Every project
+          </label>
+          <label className="row small">
+            <input
+              type="radio"
+              name="scope"
+              checked={scope === 'PROJECTS'}
+              onChange={() => setScope('PROJECTS')}
+            />{' '}
+            Only these projects:
+          </label>
+          {scope === 'PROJECTS' ? (
+            <div className="row" style={{ paddingLeft: 24 }}>
+              {projects.map((p) => (
+                <label key={p.id} className="row small">
+                  <input
+                    type="checkbox"
+                    checked={projectIds.includes(p.id)}
+                    onChange={(e) =>
+                      setProjectIds(
+                        e.target.checked ? [...projectIds, p.id] : projectIds.filter((id) => id !== p.id),
+                      )
+                    }
+                  />
+                  {p.name}
+                </label>
+              ))}
+            </div>
+          ) : null}
+        </fieldset>
+        <label className="field">
+          <span>Connector settings (JSON, optional)</span>
+          <textarea
+            rows={4}
+            value={settings}
+            onChange={(e) => setSettings(e.target.value)}
+            placeholder='{"driver": "sim"}'
+            aria-invalid={parsed.problem !== null}
+          />
+          {parsed.problem ? <small className="field-error">{parsed.problem}</small> : null}
+        </label>
+        <div>
+          <button type="submit" className="btn btn-primary" disabled={registering.loading}>
+            Register provider
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function ProvidersPage() {
+  return (
+    <AdminOnly>
+      <Providers />
+    </AdminOnly>
+  );
+}

@@ -1,0 +1,45 @@
+import type { MachineConfiguration, MachineImage } from '@/graphql/machines';
+import type { Quota, QuotaFigures } from '@/graphql/types';
+
+/** The engine's rule, repeated here to say it while the name is typed. */
+export function machineNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) return 'Give the machine a name.';
+  if (trimmed.length > 63) return 'A machine name can have at most 63 characters.';
+  if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/.test(trimmed))
+    return 'Letters, digits and dashes only, neither starting nor ending with a dash.';
+  return null;
+}
+
+export function requestOf(configuration: MachineConfiguration): QuotaFigures {
+  return {
+    machines: 1,
+    vcpus: configuration.vcpus,
+    memoryMiB: configuration.memoryMiB,
+    storageGiB: configuration.diskGiB,
+  };
+}
+
+const LABELS: Record<keyof QuotaFigures, string> = {
+  machines: 'machines',
+  vcpus: 'vCPUs',
+  memoryMiB: 'memory',
+  storageGiB: 'storage',
+};
+
+/** Why a configuration cannot be chosen (quota, image disk), or null. */
+export function configurationProblem(
+  configuration: MachineConfiguration,
+  image: MachineImage | null,
+  quota: Quota | null,
+): string | null {
+  if (image && configuration.diskGiB < image.minDiskGiB)
+    return `${image.name} needs a ${image.minDiskGiB} GiB disk.`;
+  if (!quota) return null;
+  const request = requestOf(configuration);
+  const over = (Object.keys(LABELS) as (keyof QuotaFigures)[]).filter((key) => {
+    const limit = quota.limits[key];
+    return limit !== null && quota.usage[key] + request[key] > limit;
+  });
+  return over.length > 0 ? `Exceeds the project's ${over.map((k) => LABELS[k]).join(', ')} quota.` : null;
+}

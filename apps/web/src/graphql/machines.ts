@@ -1,0 +1,340 @@
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import type {
+  Capabilities,
+  Connection,
+  Job,
+  Location,
+  MachineAction,
+  MachineState,
+  PlacementPolicy,
+} from './types';
+
+export interface Machine {
+  id: string;
+  name: string;
+  state: MachineState;
+  projectId: string;
+  accountId: string;
+  provider: { id: string; kind: string; name: string };
+  location: { id: string; name: string; ref: string };
+  host: { id: string; name: string; cluster: string | null } | null;
+  configurationId: string | null;
+  imageId: string | null;
+  placementGroupId: string | null;
+  vcpus: number;
+  memoryMiB: number;
+  diskGiB: number;
+  addresses: string[];
+  allowedActions: MachineAction[];
+  error: string | null;
+  providerRef: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Every field the console shows: queries and the subscription select the same, so the cache stays whole. */
+export const MACHINE_FIELDS = gql`
+  fragment MachineFields on Machine {
+    id
+    name
+    state
+    projectId
+    accountId
+    provider {
+      id
+      kind
+      name
+    }
+    location {
+      id
+      name
+      ref
+    }
+    host {
+      id
+      name
+      cluster
+    }
+    configurationId
+    imageId
+    placementGroupId
+    vcpus
+    memoryMiB
+    diskGiB
+    addresses
+    allowedActions
+    error
+    providerRef
+    createdAt
+    updatedAt
+  }
+`;
+
+const JOB_FIELDS = gql`
+  fragment JobFields on Job {
+    id
+    kind
+    state
+    progress
+    attempts
+    error
+    machineId
+    createdAt
+    finishedAt
+  }
+`;
+
+export interface MachineFilter {
+  projectId?: string | null;
+  providerId?: string | null;
+  locationId?: string | null;
+  name?: string | null;
+  states?: MachineState[] | null;
+  includeDeleted?: boolean | null;
+}
+
+export const MACHINES: TypedDocumentNode<
+  { machines: Connection<Machine> },
+  { filter: MachineFilter; first: number; after?: string | null }
+> = gql`
+  query Machines($filter: MachineFilter, $first: Int, $after: String) {
+    machines(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      edges {
+        cursor
+        node {
+          ...MachineFields
+        }
+      }
+    }
+  }
+  ${MACHINE_FIELDS}
+`;
+
+export const MACHINE: TypedDocumentNode<{ machine: Machine }, { id: string }> = gql`
+  query Machine($id: ID!) {
+    machine(id: $id) {
+      ...MachineFields
+    }
+  }
+  ${MACHINE_FIELDS}
+`;
+
+export const MACHINE_CHANGED: TypedDocumentNode<{ machineChanged: Machine }, { projectId?: string | null }> =
+  gql`
+    subscription MachineChanged($projectId: ID) {
+      machineChanged(projectId: $projectId) {
+        ...MachineFields
+      }
+    }
+    ${MACHINE_FIELDS}
+  `;
+
+export const MACHINE_ACTION: TypedDocumentNode<
+  { machineAction: { machine: Machine; job: Job } },
+  { input: { machineId: string; action: MachineAction } }
+> = gql`
+  mutation MachineAction($input: MachineActionInput!) {
+    machineAction(input: $input) {
+      machine {
+        ...MachineFields
+      }
+      job {
+        ...JobFields
+      }
+    }
+  }
+  ${MACHINE_FIELDS}
+  ${JOB_FIELDS}
+`;
+
+export interface CreateMachineInput {
+  projectId: string;
+  accountId: string;
+  locationId: string;
+  imageId: string;
+  configurationId: string;
+  name: string;
+  placementGroupId?: string | null;
+  userData?: string | null;
+}
+
+export const CREATE_MACHINE: TypedDocumentNode<
+  { createMachine: { machine: Machine; job: Job } },
+  { input: CreateMachineInput }
+> = gql`
+  mutation CreateMachine($input: CreateMachineInput!) {
+    createMachine(input: $input) {
+      machine {
+        ...MachineFields
+      }
+      job {
+        ...JobFields
+      }
+    }
+  }
+  ${MACHINE_FIELDS}
+  ${JOB_FIELDS}
+`;
+
+export const JOB_UPDATED: TypedDocumentNode<{ jobUpdated: Job }, { id: string }> = gql`
+  subscription JobUpdated($id: ID!) {
+    jobUpdated(id: $id) {
+      ...JobFields
+    }
+  }
+  ${JOB_FIELDS}
+`;
+
+export interface ProviderAccount {
+  id: string;
+  name: string;
+  remoteName: string;
+  ownerProjectId: string;
+  sharedWith: string[];
+  createdAt: string;
+  provider: {
+    id: string;
+    name: string;
+    kind: string;
+    capabilities: Capabilities;
+    locations: Location[];
+  };
+}
+
+export const PROVIDER_ACCOUNT_FIELDS = gql`
+  fragment ProviderAccountFields on ProviderAccount {
+    id
+    name
+    remoteName
+    ownerProjectId
+    sharedWith
+    createdAt
+    provider {
+      id
+      name
+      kind
+      capabilities {
+        capture
+        hosts
+        nativeSystems
+        pause
+        restart
+        suspend
+      }
+      locations {
+        id
+        kind
+        name
+        ref
+      }
+    }
+  }
+`;
+
+export const PROVIDER_ACCOUNTS: TypedDocumentNode<
+  { providerAccounts: ProviderAccount[] },
+  { projectId: string }
+> = gql`
+  query ProviderAccounts($projectId: ID!) {
+    providerAccounts(projectId: $projectId) {
+      ...ProviderAccountFields
+    }
+  }
+  ${PROVIDER_ACCOUNT_FIELDS}
+`;
+
+export interface MachineImage {
+  id: string;
+  name: string;
+  os: string | null;
+  architecture: string | null;
+  minDiskGiB: number;
+  hypervisors: string[];
+  ref: string;
+}
+
+export const IMAGES: TypedDocumentNode<
+  { images: MachineImage[] },
+  { accountId: string; locationId: string }
+> = gql`
+  query Images($accountId: ID!, $locationId: ID!) {
+    images(accountId: $accountId, locationId: $locationId) {
+      id
+      name
+      os
+      architecture
+      minDiskGiB
+      hypervisors
+      ref
+    }
+  }
+`;
+
+export interface MachineConfiguration {
+  id: string;
+  name: string;
+  ref: string;
+  vcpus: number;
+  memoryMiB: number;
+  diskGiB: number;
+}
+
+export const CONFIGURATIONS: TypedDocumentNode<
+  { configurations: MachineConfiguration[] },
+  { accountId: string; locationId: string }
+> = gql`
+  query Configurations($accountId: ID!, $locationId: ID!) {
+    configurations(accountId: $accountId, locationId: $locationId) {
+      id
+      name
+      ref
+      vcpus
+      memoryMiB
+      diskGiB
+    }
+  }
+`;
+
+export interface PlacementGroup {
+  id: string;
+  name: string;
+  policy: PlacementPolicy;
+}
+
+export const PLACEMENT_GROUPS: TypedDocumentNode<
+  { placementGroups: PlacementGroup[] },
+  { projectId: string }
+> = gql`
+  query PlacementGroups($projectId: ID!) {
+    placementGroups(projectId: $projectId) {
+      id
+      name
+      policy
+    }
+  }
+`;
+
+export const PROVIDER_CAPABILITIES: TypedDocumentNode<
+  { provider: { id: string; name: string; capabilities: Capabilities } },
+  { id: string }
+> = gql`
+  query ProviderCapabilities($id: ID!) {
+    provider(id: $id) {
+      id
+      name
+      capabilities {
+        capture
+        hosts
+        nativeSystems
+        pause
+        restart
+        suspend
+      }
+    }
+  }
+`;

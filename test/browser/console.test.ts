@@ -1,0 +1,225 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  type BrowserContext,
+  launchChromium,
+  type Page,
+} from '../../apps/web/testing/chromium.ts';
+import { ensureConsoleBuilt, type StartedLevante, startLevante } from './support/levante-process.ts';
+
+/** Screenshots go to LEVANTE_SCREENSHOTS (e.g. docs/screenshots) when set, else to a scratch directory. */
+const SHOTS = process.env.LEVANTE_SCREENSHOTS
+  ? resolve(process.env.LEVANTE_SCREENSHOTS)
+  : mkdtempSync(join(tmpdir(), 'levante-shots-'));
+const NEW_ADMIN_PASSWORD = 'a new admin password';
+const VIEWER_PASSWORD = 'the viewer password';
+const PROJECT = 'browser-lab';
+const MACHINE = 'web-1';
+const LIVE = { timeout: 20_000 };
+
+let levante: StartedLevante;
+let browser: Browser;
+let admin: Page;
+let machineHref = '';
+const requested: string[] = [];
+
+async function newPage(width = 1280, height = 800): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  context.on('request', (request) => requested.push(request.url()));
+  return { context, page: await context.newPage() };
+}
+
+async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${levante.url}/machines`);
+  await page.waitForURL(/\/login/);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+async function chooseNewPassword(page: Page, current: string, next: string): Promise<void> {
+  await page.waitForURL(/\/password/);
+  await page.getByLabel('Current password').fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(next);
+  await page.getByLabel('New password, again').fill(next);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForURL(/\/machines$/);
+}
+
+/** Set once after login: still there later means the page was never reloaded. */
+const markPage = (page: Page) =>
+  page.evaluate(() => {
+    (globalThis as Record<string, unknown>).levanteMarker = 'not reloaded';
+  });
+const marker = (page: Page) => page.evaluate(() => (globalThis as Record<string, unknown>).levanteMarker);
+
+const nav = (page: Page, label: string) =>
+  page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
+
+describe('the web console, in Chromium', () => {
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    levante = await startLevante();
+    browser = await launchChromium();
+    ({ page: admin } = await newPage());
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await levante?.stop();
+  });
+
+  it('makes the admin change the one-time password at first login, then shows the empty inventory', async () => {
+    await logIn(admin, 'admin', levante.adminPassword);
+    await chooseNewPassword(admin, levante.adminPassword, NEW_ADMIN_PASSWORD);
+    await expect.poll(() => admin.getByText('No machine in this project yet.').isVisible(), LIVE).toBe(true);
+    await markPage(admin);
+  }, 60_000);
+
+  it('creates a project, switches to it and remembers the choice', async () => {
+    await admin.getByRole('button', { name: 'New project' }).click();
+    await admin.locator('input[name=project-name]').fill(PROJECT);
+    await admin.getByRole('button', { name: 'Create project' }).click();
+    const switcher = admin.locator('#project-select');
+    await expect.poll(async () => switcher.locator('option:checked').textContent(), LIVE).toContain(PROJECT);
+
+    // The admin's personal project has the seeded account on the local provider: share it.
+    await switcher.selectOption({ label: 'admin (personal) · owner' });
+    await nav(admin, 'Provider accounts');
+    await admin.getByLabel('Share local with a project').selectOption({ label: PROJECT });
+    await expect
+      .poll(() => admin.getByText(`local is now shared with ${PROJECT}.`).isVisible(), LIVE)
+      .toBe(true);
+    await switcher.selectOption({ label: `${PROJECT} · owner` });
+    expect(await marker(admin)).toBe('not reloaded');
+
+    // The choice is remembered in this browser: it survives a reload.
+    await admin.reload();
+    await expect.poll(() => switcher.locator('option:checked').textContent(), LIVE).toContain(PROJECT);
+    await markPage(admin);
+  }, 60_000);
+
+  it('creates a machine with the wizard and shows it reach STARTED without a reload', async () => {
+    await nav(admin, 'Create machine');
+    const next = admin.getByRole('button', { name: 'Next →' });
+    await admin.locator('.choice', { hasText: 'local' }).click();
+    await next.click();
+    await admin.locator('.choice', { hasText: 'Paris' }).click();
+    await next.click();
+    await admin.locator('.choice').first().click();
+    await next.click();
+    await admin.locator('.choice:has(input:not([disabled]))').first().click();
+    await next.click();
+    const name = admin.locator('input[name=machine-name]');
+    await name.fill('-bad-');
+    expect(await admin.locator('#machine-name-help').textContent()).toContain(
+      'neither starting nor ending with a dash',
+    );
+    await name.fill(MACHINE);
+    await expect.poll(() => admin.getByText('Quota headroom').isVisible()).toBe(true);
+    await admin.screenshot({ path: join(SHOTS, 'wizard.png') });
+    await admin.getByRole('button', { name: 'Create machine' }).click();
+
+    await expect
+      .poll(() => admin.locator('h2 [data-state]').getAttribute('data-state'), LIVE)
+      .toBe('STARTED');
+    await expect
+      .poll(() => admin.locator('[data-job-state]').getAttribute('data-job-state'), LIVE)
+      .toBe('succeeded');
+    expect(await marker(admin)).toBe('not reloaded');
+    machineHref = (await admin.getByRole('link', { name: 'Open machine' }).getAttribute('href')) ?? '';
+    expect(machineHref).toMatch(/^\/machines\//);
+  }, 90_000);
+
+  it('shows in the inventory a stop made from another browser, live', async () => {
+    await admin.getByRole('link', { name: 'Back to machines' }).click();
+    const state = admin.locator(`tr[data-machine="${MACHINE}"] [data-state]`);
+    await expect.poll(() => state.getAttribute('data-state'), LIVE).toBe('STARTED');
+    await admin.screenshot({ path: join(SHOTS, 'inventory.png') });
+
+    const second = await newPage();
+    await logIn(second.page, 'admin', NEW_ADMIN_PASSWORD);
+    await second.page.waitForURL(/\/machines$/);
+    await second.page.goto(`${levante.url}${machineHref}`);
+    await second.page.locator('[data-action=STOP]').click();
+
+    await expect.poll(() => state.getAttribute('data-state'), LIVE).toBe('STOPPED');
+    expect(await marker(admin)).toBe('not reloaded');
+    await second.context.close();
+  }, 90_000);
+
+  it('shows a viewer every action disabled, with the reason', async () => {
+    await nav(admin, 'Users');
+    await admin.locator('input[name=new-username]').fill('viewer1');
+    await admin.getByRole('button', { name: 'Create user' }).click();
+    const oneTime = admin.locator('[data-one-time-password]');
+    await expect.poll(() => oneTime.isVisible(), LIVE).toBe(true);
+    const viewerPassword = (await oneTime.textContent()) ?? '';
+    await nav(admin, 'Members');
+    await admin.locator('input[name=member-username]').fill('viewer1');
+    await admin.getByLabel('viewer', { exact: false }).first().check();
+    await admin.getByRole('button', { name: 'Add member' }).click();
+    await expect.poll(() => admin.locator('tr[data-member=viewer1]').isVisible(), LIVE).toBe(true);
+
+    const viewer = await newPage();
+    await logIn(viewer.page, 'viewer1', viewerPassword);
+    await chooseNewPassword(viewer.page, viewerPassword, VIEWER_PASSWORD);
+    await viewer.page.goto(`${levante.url}${machineHref}`);
+    const actions = viewer.page.locator('[data-action]');
+    await expect.poll(() => actions.count(), LIVE).toBe(8);
+    for (const action of await actions.all()) expect(await action.getAttribute('aria-disabled')).toBe('true');
+    expect(await viewer.page.locator('#reason-START').textContent()).toContain('viewer');
+    await viewer.page.locator('[data-action=START]').click({ force: true });
+    expect(await viewer.page.locator(`h1 [data-state]`).getAttribute('data-state')).toBe('STOPPED');
+    await viewer.context.close();
+  }, 90_000);
+
+  it('shows the machine in its host on the placement map, and its state live', async () => {
+    await admin.goto(`${levante.url}${machineHref}`);
+    await markPage(admin);
+    const hostLink = admin.locator('[data-host-link]');
+    await expect.poll(() => hostLink.isVisible(), LIVE).toBe(true);
+    const host = (await hostLink.getAttribute('data-host-link')) ?? '';
+    await hostLink.click();
+    const chip = admin.locator(`[data-host="${host}"] [data-machine="${MACHINE}"]`);
+    await expect.poll(() => chip.getAttribute('data-state'), LIVE).toBe('STOPPED');
+    await admin.screenshot({ path: join(SHOTS, 'placement-map.png') });
+
+    const second = await newPage();
+    await logIn(second.page, 'admin', NEW_ADMIN_PASSWORD);
+    await second.page.waitForURL(/\/machines$/);
+    await second.page.goto(`${levante.url}${machineHref}`);
+    await second.page.locator('[data-action=START]').click();
+    await expect.poll(() => chip.getAttribute('data-state'), LIVE).toBe('STARTED');
+    expect(await marker(admin)).toBe('not reloaded');
+    await second.context.close();
+  }, 90_000);
+
+  it('works on a phone-sized screen', async () => {
+    const phone = await newPage(390, 844);
+    await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);
+    await phone.page.waitForURL(/\/machines$/);
+    const sidebar = phone.page.getByRole('navigation', { name: 'Console' });
+    expect(await sidebar.isVisible()).toBe(false);
+    await phone.page.getByRole('button', { name: 'Menu' }).click();
+    expect(await sidebar.isVisible()).toBe(true);
+    await sidebar.getByRole('link', { name: 'Placement map', exact: true }).click();
+    await phone.page.waitForURL(/\/placement/);
+    expect(await sidebar.isVisible()).toBe(false);
+    await phone.context.close();
+  }, 60_000);
+
+  it('loads nothing from anywhere but Levante itself', () => {
+    const origin = new URL(levante.url);
+    const foreign = requested.filter((url) => {
+      const u = new URL(url);
+      return u.host !== origin.host && u.protocol !== 'data:';
+    });
+    expect(foreign).toEqual([]);
+    expect(requested.length).toBeGreaterThan(10);
+  });
+});
