@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
 async function start(config: LevanteConfig, logger: pino.Logger): Promise<number> {
   const levante = await startLevante(config, logger);
   console.log(`Levante is running at ${levante.url}`);
+  console.log(`  Console:                       ${levante.url}/`);
   console.log(`  GraphQL API and subscriptions: ${levante.url}/graphql`);
   console.log(`  GraphiQL:                      ${levante.url}/graphiql`);
   console.log(`  Data:                          ${levante.database.location}`);
