@@ -272,7 +272,7 @@ describe.each(TEST_DATABASE_KINDS)(
       );
       const placements = subscribe<{
         placementChanged: { kind: string; machineName: string; hostId: string };
-      }>(client, 'subscription { placementChanged { kind machineName hostId state } }');
+      }>(client, 'subscription { placementChanged { kind machineName hostId state vcpus } }');
       await new Promise((r) => setTimeout(r, 200));
       const created = dataOf(
         await call<{ createMachine: { machine: Machine; job: { id: string; state: string } } }>(
@@ -301,7 +301,7 @@ describe.each(TEST_DATABASE_KINDS)(
           ),
         'placement',
       );
-      expect(placements.received[0]?.placementChanged.hostId).toBe(started.host?.id);
+      expect(placements.received[0]?.placementChanged).toMatchObject({ hostId: started.host?.id, vcpus: 1 });
       const job = dataOf(
         await call<{ job: { state: string; progress: number } }>(
           'query J($id: ID!) { job(id: $id) { state progress } }',

@@ -39,6 +39,17 @@ export function fromGlobalId(type: NodeType, globalId: string, field = 'id'): st
   return localId;
 }
 
+/** The type and local id of a global ID of any type. */
+export function parseGlobalId(globalId: string, field = 'id'): { type: NodeType; localId: string } {
+  const decoded = /^[A-Za-z0-9_-]{1,100}$/.test(globalId)
+    ? Buffer.from(globalId, 'base64url').toString('utf8')
+    : '';
+  const type = decoded.slice(0, Math.max(0, decoded.indexOf(':'))) as NodeType;
+  if (!(NODE_TYPES as readonly string[]).includes(type))
+    throw badInput(field, `"${truncate(globalId)}" is not a valid ID.`);
+  return { type, localId: fromGlobalId(type, globalId, field) };
+}
+
 function truncate(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }

@@ -120,6 +120,10 @@ export class PlacementChangeNode {
   previousHostId!: string | null;
   @Field(() => ID)
   projectId!: string;
+  @Field(() => Int)
+  vcpus!: number;
+  @Field(() => Int)
+  memoryMiB!: number;
   @Field(() => Date)
   at!: Date;
 }

@@ -62,6 +62,10 @@ export class MachineNode {
   host!: MachineHostRef | null;
   @Field(() => ID, { nullable: true })
   imageId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Null when the provider no longer offers the image.' })
+  imageName!: string | null;
+  @Field(() => String, { nullable: true })
+  configurationName!: string | null;
   @Field(() => ID, { nullable: true })
   configurationId!: string | null;
   @Field(() => ID, { nullable: true })
@@ -84,7 +88,14 @@ export class MachineNode {
   updatedAt!: Date;
 }
 
-export function toMachineNode({ machine, provider, location, host }: InventoryItem): MachineNode {
+export function toMachineNode({
+  machine,
+  provider,
+  location,
+  host,
+  imageName,
+  configurationName,
+}: InventoryItem): MachineNode {
   const gid = (type: Parameters<typeof toGlobalId>[0], id: string | null) =>
     id ? toGlobalId(type, id) : null;
   return {
@@ -98,6 +109,8 @@ export function toMachineNode({ machine, provider, location, host }: InventoryIt
     location: { id: toGlobalId('Location', location.id), ref: location.ref, name: location.name },
     host: host ? { id: toGlobalId('Host', host.id), name: host.name, cluster: host.cluster } : null,
     imageId: gid('MachineImage', machine.imageId),
+    imageName,
+    configurationName,
     configurationId: gid('MachineConfiguration', machine.configurationId),
     placementGroupId: gid('PlacementGroup', machine.placementGroupId),
     providerRef: machine.providerRef,

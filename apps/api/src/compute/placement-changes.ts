@@ -27,6 +27,8 @@ export function toPlacementChange(
     hostId: toGlobalId('Host', hostId),
     previousHostId: null,
     projectId: toGlobalId('Project', event.projectId),
+    vcpus: Number(after.vcpus ?? 0),
+    memoryMiB: Number(after.memoryMiB ?? 0),
     at: event.at,
   };
 }

@@ -10,6 +10,8 @@ export interface EventFilter {
   /** One project's events; without it, every event the caller may see. */
   readonly projectId?: string | null;
   readonly types?: readonly string[] | null;
+  /** Events about one thing (a machine, say): its local id. */
+  readonly subjectId?: string | null;
 }
 
 const typesSchema = z
@@ -28,6 +30,7 @@ export class EventQueries {
     const conditions: (SQL | undefined)[] = [
       filter.projectId ? eq(events.projectId, filter.projectId) : this.scope(actor),
       types && types.length > 0 ? inArray(events.type, types) : undefined,
+      filter.subjectId ? eq(events.subjectId, filter.subjectId) : undefined,
     ];
     const after = args.after ? (decodeCursor(args.after, ['number'])[0] as number) : null;
     const [rows, [total]] = await Promise.all([

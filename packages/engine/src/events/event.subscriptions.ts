@@ -22,6 +22,8 @@ interface AccessView {
 export interface SubscriptionFilter {
   readonly projectId?: string | null;
   readonly types?: readonly string[] | null;
+  /** Events about one thing only: its local id. */
+  readonly subjectId?: string | null;
 }
 
 /**
@@ -55,7 +57,9 @@ export class EventSubscriptions {
           return;
         }
       }
-      if ((visibleBefore || isVisible(view, event, projectId)) && (!types || types.has(event.type))) {
+      const wanted =
+        (!types || types.has(event.type)) && (!filter.subjectId || event.subjectId === filter.subjectId);
+      if ((visibleBefore || isVisible(view, event, projectId)) && wanted) {
         iterator.push(event);
       }
       if (projectId && !view.isAdmin && !view.projectIds.has(projectId)) {

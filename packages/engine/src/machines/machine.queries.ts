@@ -7,6 +7,8 @@ import {
   type LocationRow,
   locations,
   type MachineRow,
+  machineConfigurations,
+  machineImages,
   machines,
   memberships,
   type ProviderRow,
@@ -34,7 +36,19 @@ export interface InventoryItem {
   readonly provider: ProviderRow;
   readonly location: LocationRow;
   readonly host: HostRow | null;
+  readonly imageName: string | null;
+  readonly configurationName: string | null;
 }
+
+/** The columns of an inventory item, joined around `machines`. */
+const ITEM = {
+  machine: machines,
+  provider: providers,
+  location: locations,
+  host: hosts,
+  imageName: machineImages.name,
+  configurationName: machineConfigurations.name,
+};
 
 const filterSchema = z.object({
   states: z
@@ -74,12 +88,14 @@ export class MachineQueries {
       .as('page');
     const [rows, [total]] = await Promise.all([
       this.db
-        .select({ machine: machines, provider: providers, location: locations, host: hosts })
+        .select(ITEM)
         .from(page)
         .innerJoin(machines, eq(machines.id, page.id))
         .innerJoin(providers, eq(providers.id, machines.providerId))
         .innerJoin(locations, eq(locations.id, machines.locationId))
         .leftJoin(hosts, eq(hosts.id, machines.hostId))
+        .leftJoin(machineImages, eq(machineImages.id, machines.imageId))
+        .leftJoin(machineConfigurations, eq(machineConfigurations.id, machines.configurationId))
         .orderBy(desc(page.createdAt), desc(page.id)),
       this.db
         .select({ n: count() })
@@ -98,11 +114,13 @@ export class MachineQueries {
   async byId(actor: Actor, machineId: string): Promise<InventoryItem> {
     assertActive(actor);
     const [row] = await this.db
-      .select({ machine: machines, provider: providers, location: locations, host: hosts })
+      .select(ITEM)
       .from(machines)
       .innerJoin(providers, eq(providers.id, machines.providerId))
       .innerJoin(locations, eq(locations.id, machines.locationId))
       .leftJoin(hosts, eq(hosts.id, machines.hostId))
+      .leftJoin(machineImages, eq(machineImages.id, machines.imageId))
+      .leftJoin(machineConfigurations, eq(machineConfigurations.id, machines.configurationId))
       .where(and(eq(machines.id, machineId), this.#scope(actor)));
     if (!row) throw notFound('Machine');
     return row;
