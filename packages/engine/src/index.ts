@@ -6,7 +6,7 @@ export { InProcessEventBus } from './event-bus/in-process-event-bus.ts';
 export type { SubscriptionFilter } from './events/event.subscriptions.ts';
 export type { HostPlacementView } from './hosts/host.queries.ts';
 export type { CreatedApiToken } from './identity/api-token.commands.ts';
-export { SESSION_TTL_MS } from './identity/authentication.ts';
+export { type Authenticated, SESSION_TTL_MS, type UserProfile } from './identity/authentication.ts';
 export type { CreatedUser } from './identity/user.commands.ts';
 export type { WorkerOptions } from './jobs/worker.ts';
 export type { CreateMachineInput, MachineWithJob } from './machines/machine.commands.ts';

@@ -1,11 +1,13 @@
 import { type Actor, type LevanteError, unauthenticated } from '@levante/domain';
-import type { Engine } from '@levante/engine';
+import type { Engine, UserProfile } from '@levante/engine';
 
 /** What every resolver receives: who is calling, from where, and the engine. */
 export interface Context {
   readonly engine: Engine;
   /** Null when the request carried no valid credential. */
   readonly actor: Actor | null;
+  /** The actor's user record, read with the credential; absent over WebSocket. */
+  readonly user?: UserProfile | null;
   /** Why the credential given was refused, when one was given. */
   readonly authError: LevanteError | null;
   /** The caller's address, for login throttling. */

@@ -8,7 +8,8 @@ import { toUserNode, UserNode } from './user.type.ts';
 export class AuthResolver {
   @Query(() => UserNode, { description: 'The user you are logged in as.' })
   async me(@Ctx() ctx: Context): Promise<UserNode> {
-    return toUserNode(await ctx.engine.userQueries.me(requireActor(ctx)));
+    const actor = requireActor(ctx);
+    return toUserNode(ctx.user ?? (await ctx.engine.userQueries.me(actor)));
   }
 
   @Mutation(() => LoginPayload, {

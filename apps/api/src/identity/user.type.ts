@@ -29,7 +29,7 @@ export class UserNode {
   createdAt!: Date;
 }
 
-export function toUserNode(row: UserRow): UserNode {
+export function toUserNode(row: Omit<UserRow, 'passwordHash'>): UserNode {
   return {
     id: toGlobalId('User', row.id),
     username: row.username,

@@ -88,7 +88,8 @@ export async function startLevante(
     const token = tokenOf(req, { allowCookie: true });
     if (!token) return { ...base, actor: null, authError: null };
     try {
-      return { ...base, actor: await engine.auth.authenticate(token), authError: null };
+      const { actor, user } = await engine.auth.authenticateWithProfile(token);
+      return { ...base, actor, user, authError: null };
     } catch (error) {
       if (error instanceof LevanteError) return { ...base, actor: null, authError: error };
       throw error;

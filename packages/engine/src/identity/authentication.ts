@@ -1,6 +1,6 @@
-import { apiTokens, type Database, sessions, users } from '@levante/db';
+import { apiTokens, type Database, sessions, type UserRow, users } from '@levante/db';
 import { type Actor, unauthenticated, usernameSchema, validate } from '@levante/domain';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import type { LoginThrottle } from './login-throttle.ts';
@@ -16,14 +16,15 @@ const loginSchema = z.object({
   password: z.string().min(1, 'Enter your password.').max(256, 'This password is too long.'),
 });
 
-/** What authentication needs of a user: nothing more is read on every request. */
-const actorColumns = {
-  id: users.id,
-  username: users.username,
-  isAdmin: users.isAdmin,
-  mustChangePassword: users.mustChangePassword,
-  disabledAt: users.disabledAt,
-};
+/** A user as every request reads it with its credential: all but the password hash. */
+const { passwordHash: _, ...profileColumns } = getTableColumns(users);
+export type UserProfile = Omit<UserRow, 'passwordHash'>;
+
+/** The caller, and their user record read in the same query (so `me` costs nothing more). */
+export interface Authenticated {
+  readonly actor: Actor;
+  readonly user: UserProfile;
+}
 
 export interface LoginResult {
   readonly actor: Actor;
@@ -47,7 +48,7 @@ export class Authentication {
         id: sessions.id,
         expiresAt: sessions.expiresAt,
         lastUsedAt: sessions.lastUsedAt,
-        user: actorColumns,
+        user: profileColumns,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
@@ -59,7 +60,7 @@ export class Authentication {
         revokedAt: apiTokens.revokedAt,
         expiresAt: apiTokens.expiresAt,
         lastUsedAt: apiTokens.lastUsedAt,
-        user: actorColumns,
+        user: profileColumns,
       })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
@@ -107,12 +108,16 @@ export class Authentication {
 
   /** Resolves a session or API token to the actor it stands for, or throws UNAUTHENTICATED. */
   async authenticate(token: string): Promise<Actor> {
+    return (await this.authenticateWithProfile(token)).actor;
+  }
+
+  async authenticateWithProfile(token: string): Promise<Authenticated> {
     if (token.startsWith(SESSION_PREFIX)) return this.#fromSession(token);
     if (token.startsWith(API_TOKEN_PREFIX)) return this.#fromApiToken(token);
     throw unauthenticated('This token is not valid.');
   }
 
-  async #fromSession(token: string): Promise<Actor> {
+  async #fromSession(token: string): Promise<Authenticated> {
     const [row] = await this.#sessionByHash.execute({ hash: hashToken(token) });
     const now = this.now();
     if (!row) throw unauthenticated('Your session has ended. Log in again.');
@@ -121,10 +126,10 @@ export class Authentication {
     if (now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, row.id));
     }
-    return { ...actorOf(row.user), credential: { kind: 'session', id: row.id } };
+    return { actor: { ...actorOf(row.user), credential: { kind: 'session', id: row.id } }, user: row.user };
   }
 
-  async #fromApiToken(token: string): Promise<Actor> {
+  async #fromApiToken(token: string): Promise<Authenticated> {
     const [row] = await this.#apiTokenByHash.execute({ hash: hashToken(token) });
     const now = this.now();
     if (!row) throw unauthenticated('This API token is not valid.');
@@ -135,7 +140,7 @@ export class Authentication {
     if (now.getTime() - lastUsed > TOUCH_INTERVAL_MS) {
       await this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
     }
-    return { ...actorOf(row.user), credential: { kind: 'apiToken', id: row.id } };
+    return { actor: { ...actorOf(row.user), credential: { kind: 'apiToken', id: row.id } }, user: row.user };
   }
 }
 
