@@ -65,7 +65,8 @@ export class LocalConnector implements Connector {
   async *listImages(location: string, options?: CallOptions): AsyncIterable<ImageInfo> {
     this.#guard(options);
     this.#requireLocation(location);
-    for (const image of this.#settings.images) yield { ...image, location };
+    // An image's boot files are the site's business: they stay out of the catalogue.
+    for (const { boot: _files, ...image } of this.#settings.images) yield { ...image, location };
   }
 
   async listConfigurations(location: string, options?: CallOptions): Promise<ConfigurationInfo[]> {
@@ -113,6 +114,47 @@ export class LocalConnector implements Connector {
     }
     options?.signal?.throwIfAborted();
     await this.#driver[OPERATION_OF[action]](ref.ref);
+  }
+
+  /**
+   * Moves a STARTED machine to another host of its location while it runs
+   * (live migration). Not in the connector contract yet: only the local
+   * provider offers it, and only with a driver that can (qemu). Unlike `act`,
+   * it resolves once the machine runs on `hostRef`; on failure it rejects and
+   * the machine runs on where it was.
+   */
+  async migrateMachine(ref: MachineRef, hostRef: string, options?: CallOptions): Promise<MachineInfo> {
+    this.#guard(options);
+    const driver = this.#driver;
+    if (!driver.migrate) {
+      throw new ConnectorError('NotSupported', `The ${driver.name} driver cannot migrate machines.`);
+    }
+    const domain = await this.#driver.status(ref.ref);
+    if (!domain || domain.location !== ref.location || domain.state === 'DELETED') {
+      throw new ConnectorError('NotFound', `The local site has no machine ${ref.ref} in ${ref.location}.`);
+    }
+    if (domain.state !== 'STARTED') {
+      throw new ConnectorError(
+        'InvalidRequest',
+        `Machine "${domain.name}" is ${domain.state}; only a STARTED machine can migrate.`,
+      );
+    }
+    const host = this.#settings.hosts.find((h) => h.ref === hostRef);
+    if (!host) throw new ConnectorError('InvalidRequest', `The local site has no host "${hostRef}".`);
+    if (host.location !== domain.location) {
+      throw new ConnectorError(
+        'InvalidRequest',
+        `Host "${hostRef}" is in ${host.location}; machine "${domain.name}" can only move within ${domain.location}.`,
+      );
+    }
+    if (this.#settings.faults.downHosts.includes(hostRef)) {
+      throw new ConnectorError('CapacityError', `Host "${hostRef}" is down; choose another host.`);
+    }
+    options?.signal?.throwIfAborted();
+    await driver.migrate(ref.ref, { ref: host.ref, hypervisor: host.hypervisor });
+    const after = await driver.status(ref.ref);
+    if (!after) throw new ConnectorError('NotFound', `Machine ${ref.ref} disappeared during its migration.`);
+    return this.#machineInfo(after);
   }
 
   async listHosts(options?: CallOptions): Promise<HostInfo[]> {

@@ -5,14 +5,39 @@ import { z } from 'zod';
 export const credentialsSchema = z.object({ token: z.string().min(1) }).strict();
 export type LocalCredentials = z.infer<typeof credentialsSchema>;
 
-/** Hypervisor drivers: 'qemu' and 'libvirt' join 'sim' here when they exist. */
-export const DRIVERS = ['sim'] as const;
+/** Hypervisor drivers: simulated hosts, QEMU processes driven over QMP, or libvirt through virsh. */
+export const DRIVERS = ['sim', 'qemu', 'libvirt'] as const;
 export type DriverName = (typeof DRIVERS)[number];
 
 const ref = z.string().min(1).max(64);
 const delayMs = z.number().int().min(0).max(600_000);
 
 const locationSchema = z.object({ ref, name: z.string().min(1) }).strict();
+
+const path = z.string().min(1).max(4096);
+
+/** The files a real hypervisor (qemu, libvirt) boots an image from; the sim driver ignores them. */
+const bootSchema = z
+  .object({
+    /** A Linux kernel booted directly (-kernel); without it, the firmware boots `disk`. */
+    kernel: path.nullable().default(null),
+    initrd: path.nullable().default(null),
+    /** The kernel command line. */
+    cmdline: z.string().max(4096).default('console=ttyS0'),
+    /** A qcow2 disk image: each machine gets an overlay backed by it, so the image is never written. */
+    disk: path.nullable().default(null),
+    /**
+     * A line the guest prints on its serial console once it is up. With it, a
+     * (re)booting machine is STARTED only once the line appears; without it, as
+     * soon as the hypervisor runs its vCPUs.
+     */
+    readyMarker: z.string().min(1).max(200).nullable().default(null),
+  })
+  .strict()
+  .refine((boot) => boot.kernel !== null || boot.disk !== null, {
+    message: 'An image boots from a kernel or a disk: give `kernel`, `disk`, or both.',
+  });
+export type ImageBoot = z.infer<typeof bootSchema>;
 
 const imageSchema = z
   .object({
@@ -22,6 +47,8 @@ const imageSchema = z
     architecture: z.string().min(1),
     hypervisors: z.array(z.enum(HYPERVISORS)).min(1),
     minDiskGiB: z.number().int().positive(),
+    /** Needed by the qemu driver; used by libvirt when given. */
+    boot: bootSchema.optional(),
   })
   .strict();
 
@@ -56,6 +83,41 @@ const faultsSchema = z
     downHosts: z.array(ref).default([]),
   })
   .strict();
+
+/** The qemu driver: one QEMU process per machine, controlled over QMP. */
+const qemuSchema = z
+  .object({
+    binary: path.default('qemu-system-x86_64'),
+    /** Creates the disk overlays. */
+    imgBinary: path.default('qemu-img'),
+    /** 'auto': KVM when /dev/kvm can be opened, TCG (software emulation) otherwise. */
+    accel: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
+    machineType: z.string().min(1).max(64).default('q35'),
+    /** Guest memory; null: the machine's configuration says. */
+    memoryMiB: z.number().int().min(32).max(4_194_304).nullable().default(null),
+    /** How long a guest may take to power off before its QEMU is told to quit. */
+    powerOffTimeoutMs: delayMs.default(10_000),
+    /** The longest a suspend, resume or live migration may take. */
+    transferTimeoutMs: delayMs.default(120_000),
+  })
+  .strict();
+
+/** The libvirt driver: domains defined and driven through `virsh -c <uri>`. */
+const libvirtSchema = z
+  .object({
+    uri: z.string().min(1).max(4096).default('qemu:///system'),
+    virsh: path.default('virsh'),
+    /** The domain type in the XML: 'kvm' or 'qemu' for QEMU hosts, 'test' for libvirt's test driver. */
+    domainType: z.enum(['kvm', 'qemu', 'xen', 'test']).default('kvm'),
+    /** How long a guest may take to shut down before it is destroyed (forced off). */
+    powerOffTimeoutMs: delayMs.default(60_000),
+    /** The longest one virsh call may take. */
+    callTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  })
+  .strict();
+
+export type QemuSettings = z.infer<typeof qemuSchema>;
+export type LibvirtSettings = z.infer<typeof libvirtSchema>;
 
 const DEFAULT_LOCATIONS = [
   { ref: 'paris', name: 'Paris' },
@@ -115,6 +177,17 @@ function checkRefs(settings: LocalSettings, ctx: z.RefinementCtx): void {
       seen.add(item.ref);
     });
   }
+  if (settings.driver === 'qemu') {
+    settings.images.forEach((image, index) => {
+      if (!image.boot) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['images', index, 'boot'],
+          message: `Image "${image.ref}" says nothing the qemu driver can boot: give it \`boot\` with a kernel or a disk.`,
+        });
+      }
+    });
+  }
   const locations = new Set(settings.locations.map((l) => l.ref));
   settings.hosts.forEach((host, index) => {
     if (!locations.has(host.location)) {
@@ -127,11 +200,15 @@ function checkRefs(settings: LocalSettings, ctx: z.RefinementCtx): void {
   });
 }
 
-/** Settings of a local provider; `{}` is a valid two-site simulated provider. */
+/**
+ * Settings of a local provider; `{}` is a valid two-site simulated provider.
+ * `driver` picks how machines run; `qemu` and `libvirt` hold each driver's own
+ * options, and images give real drivers their files in `boot`.
+ */
 export const settingsSchema = z
   .object({
     driver: z.enum(DRIVERS).default('sim'),
-    /** The access token accounts must present (sim driver). */
+    /** The access token accounts must present. */
     token: z.string().min(1).default('local'),
     /** Seeds the simulator's randomness: same seed, same addresses and timings. */
     seed: z.number().int().default(1),
@@ -146,6 +223,10 @@ export const settingsSchema = z
     /** The site's hosts, for listHosts; Levante's database holds the authoritative inventory. */
     hosts: z.array(hostSchema).prefault([]),
     faults: faultsSchema.prefault({}),
+    /** Options of the qemu driver (ignored by the others). */
+    qemu: qemuSchema.prefault({}),
+    /** Options of the libvirt driver (ignored by the others). */
+    libvirt: libvirtSchema.prefault({}),
   })
   .strict()
   .superRefine((settings, ctx) => checkRefs(settings, ctx));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { DriverPool } from '../drivers/driver-pool.ts';
 import { localConnectorFactory } from '../index.ts';
+import { LocalConnector } from '../local-connector.ts';
 import { connectSite, create, machines, specFor } from './sim-site.ts';
 
 describe('the local connector', () => {
@@ -142,6 +143,54 @@ describe('the local connector', () => {
     });
     expect(await machines(connector)).toEqual([]);
     await connector.close();
+  });
+});
+
+describe('drivers beyond the simulator', () => {
+  it('keeps images’ boot files out of the catalogue', async () => {
+    const boot = { kernel: '/srv/images/vmlinuz' };
+    const images = [
+      {
+        ref: 'tiny',
+        name: 'Tiny',
+        os: 'linux',
+        architecture: 'x86_64',
+        hypervisors: ['kvm'],
+        minDiskGiB: 1,
+        boot,
+      },
+    ];
+    const connector = await connectSite({ images });
+    const listed = [];
+    for await (const image of connector.listImages('paris')) listed.push(image);
+    expect(listed).toEqual([expect.not.objectContaining({ boot: expect.anything() })]);
+    expect(JSON.stringify(listed)).not.toContain('/srv/images');
+    await connector.close();
+  });
+
+  it('refuses a migration with NotSupported when the driver cannot migrate (sim)', async () => {
+    const connector = await connectSite();
+    const machine = await create(connector, 'web');
+    if (!(connector instanceof LocalConnector)) throw new Error('not a local connector');
+    await expectConnectorError(connector.migrateMachine(machine, 'paris-a-2'), ['NotSupported']);
+    await connector.close();
+  });
+
+  it('refuses to open the qemu driver without a data directory, saying why', async () => {
+    const boot = { kernel: '/k' };
+    const images = [
+      {
+        ref: 'tiny',
+        name: 'Tiny',
+        os: 'linux',
+        architecture: 'x86_64',
+        hypervisors: ['kvm'],
+        minDiskGiB: 1,
+        boot,
+      },
+    ];
+    const error = await expectConnectorError(connectSite({ driver: 'qemu', images }), ['InvalidRequest']);
+    expect(error.message).toContain('data directory');
   });
 });
 

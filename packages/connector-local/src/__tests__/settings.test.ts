@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { credentialsSchema, settingsSchema } from '../settings.ts';
 
+const tinyImage = {
+  ref: 'tiny',
+  name: 'Tiny',
+  os: 'linux',
+  architecture: 'x86_64',
+  hypervisors: ['kvm'],
+  minDiskGiB: 1,
+};
+
 describe('local provider settings', () => {
   it('accepts {} as a simulated site of two locations with the default catalogue', () => {
     const settings = settingsSchema.parse({});
@@ -28,6 +37,47 @@ describe('local provider settings', () => {
       ['large', 4, 8192, 40],
       ['xlarge', 8, 16384, 80],
       ['huge', 32, 131072, 200],
+    ]);
+  });
+
+  it('gives the real drivers defaults too, which the sim driver ignores', () => {
+    const settings = settingsSchema.parse({});
+    expect(settings.qemu).toEqual({
+      binary: 'qemu-system-x86_64',
+      imgBinary: 'qemu-img',
+      accel: 'auto',
+      machineType: 'q35',
+      memoryMiB: null,
+      powerOffTimeoutMs: 10_000,
+      transferTimeoutMs: 120_000,
+    });
+    expect(settings.libvirt).toMatchObject({ uri: 'qemu:///system', virsh: 'virsh', domainType: 'kvm' });
+  });
+
+  it('accepts a qemu site whose images say what to boot, with their defaults', () => {
+    const settings = settingsSchema.parse({
+      driver: 'qemu',
+      images: [{ ...tinyImage, boot: { kernel: '/img/vmlinuz' } }],
+      qemu: { accel: 'tcg', memoryMiB: 128 },
+    });
+    expect(settings.images[0]?.boot).toEqual({
+      kernel: '/img/vmlinuz',
+      initrd: null,
+      cmdline: 'console=ttyS0',
+      disk: null,
+      readyMarker: null,
+    });
+    expect(settings.qemu).toMatchObject({ accel: 'tcg', memoryMiB: 128, binary: 'qemu-system-x86_64' });
+  });
+
+  it('says which image a qemu site cannot boot', () => {
+    const result = settingsSchema.safeParse({ driver: 'qemu', images: [tinyImage] });
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['images', 0, 'boot'],
+        message:
+          'Image "tiny" says nothing the qemu driver can boot: give it `boot` with a kernel or a disk.',
+      }),
     ]);
   });
 
@@ -73,6 +123,13 @@ describe('local provider settings', () => {
       },
     ],
     ['a fault on an unnamed host', { faults: { downHosts: [''] } }],
+    ['an unknown qemu option', { qemu: { kvm: true } }],
+    ['an unknown accelerator', { qemu: { accel: 'hvf' } }],
+    ['too little guest memory', { qemu: { memoryMiB: 8 } }],
+    ['an image booting from nothing', { images: [{ ...tinyImage, boot: { initrd: '/img/initrd.gz' } }] }],
+    ['a boot file with an unknown key', { images: [{ ...tinyImage, boot: { kernel: '/k', bios: '/b' } }] }],
+    ['an unknown libvirt domain type', { libvirt: { domainType: 'vmware' } }],
+    ['an empty libvirt URI', { libvirt: { uri: '' } }],
   ])('refuses %s', (_case, settings) => {
     expect(settingsSchema.safeParse(settings).success).toBe(false);
   });

@@ -1,9 +1,11 @@
 import { type Clock, systemClock } from '../clock.ts';
 import type { LocalSettings } from '../settings.ts';
 import type { HypervisorDriver } from './hypervisor-driver.ts';
+import { LibvirtDriver } from './libvirt/libvirt-driver.ts';
+import { QemuDriver } from './qemu/qemu-driver.ts';
 import { SimDriver } from './sim/sim-driver.ts';
 
-/** Opens the driver the settings name; 'qemu' and 'libvirt' slot in here. */
+/** Opens the driver the settings name. */
 function openDriver(
   settings: LocalSettings,
   dataDir: string | null,
@@ -12,6 +14,10 @@ function openDriver(
   switch (settings.driver) {
     case 'sim':
       return SimDriver.open(settings, clock, dataDir);
+    case 'qemu':
+      return QemuDriver.open(settings, dataDir);
+    case 'libvirt':
+      return LibvirtDriver.open(settings);
   }
 }
 

@@ -31,8 +31,9 @@ export interface DomainStatus {
   readonly location: string;
   readonly hostRef: string;
   readonly hypervisor: Hypervisor;
-  readonly imageRef: string;
-  readonly configurationRef: string;
+  /** Null for a domain made outside Levante whose image the driver cannot tell. */
+  readonly imageRef: string | null;
+  readonly configurationRef: string | null;
   readonly managedId: string | null;
   readonly addresses: readonly string[];
   /** The driver's own word for the state, kept in the machine's `extra`. */
@@ -44,8 +45,8 @@ export interface DomainStatus {
 }
 
 /**
- * One way of running domains on Levante's hosts: the simulator today, QEMU
- * (QMP) and libvirt later. Operations start the work and return; `status`
+ * One way of running domains on Levante's hosts: the simulator, QEMU
+ * processes over QMP, or libvirt. Operations start the work and return; `status`
  * shows the progress. Faults are thrown as ConnectorError: NotFound for an
  * unknown domain, InvalidRequest for an operation the domain's state refuses,
  * CapacityError or ProviderUnavailable for a host that cannot serve.
@@ -71,6 +72,13 @@ export interface HypervisorDriver {
   reset(ref: string): Promise<void>;
   /** Stops the domain and removes it with its disk. */
   destroy(ref: string): Promise<void>;
+  /**
+   * Moves a running domain to another host while it runs (live migration).
+   * Unlike the operations above, it resolves once the domain runs on `host`,
+   * and rejects with a ConnectorError when it stays where it was. Drivers
+   * without it cannot migrate.
+   */
+  migrate?(ref: string, host: HostTarget): Promise<void>;
   /** Null when the driver has never known the domain. */
   status(ref: string): Promise<DomainStatus | null>;
   /** Every domain, destroyed ones included. */
