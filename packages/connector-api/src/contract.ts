@@ -139,5 +139,11 @@ export interface ConnectorFactory {
   readonly credentialsSchema: ZodType;
   /** Provider settings; validated when the provider is registered. */
   readonly settingsSchema: ZodType;
+  /**
+   * How native states map to CIMI states, per variant (the driver of the
+   * local provider, say); an unknown native state maps to ERROR. Documentation
+   * is generated from it.
+   */
+  readonly stateMaps: Readonly<Record<string, Readonly<Record<string, MachineState>>>>;
   connect(context: ConnectContext): Promise<Connector>;
 }

@@ -2,6 +2,7 @@ import { type ConnectContext, ConnectorError, type ConnectorFactory } from '@lev
 import { z } from 'zod';
 import { Ec2Connector } from './ec2-connector.ts';
 import { Ec2Region } from './ec2-region.ts';
+import { STATE_MAP } from './ec2-states.ts';
 import { credentialsSchema, settingsSchema } from './settings.ts';
 
 export interface Ec2ConnectorFactoryOptions {
@@ -38,6 +39,7 @@ export function createEc2ConnectorFactory(options: Ec2ConnectorFactoryOptions = 
     },
     credentialsSchema,
     settingsSchema,
+    stateMaps: { ec2: STATE_MAP },
     async connect(context: ConnectContext) {
       const settings = settingsSchema.safeParse(context.settings);
       if (!settings.success) {

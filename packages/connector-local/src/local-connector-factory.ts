@@ -1,6 +1,9 @@
 import { type ConnectContext, ConnectorError, type ConnectorFactory } from '@levante/connector-api';
 import { z } from 'zod';
 import { DriverPool } from './drivers/driver-pool.ts';
+import { STATE_MAP as LIBVIRT_STATE_MAP } from './drivers/libvirt/libvirt-states.ts';
+import { STATE_MAP as QEMU_STATE_MAP } from './drivers/qemu/qemu-states.ts';
+import { STATE_MAP as SIM_STATE_MAP } from './drivers/sim/sim-states.ts';
 import { LocalConnector } from './local-connector.ts';
 import { credentialsSchema, settingsSchema } from './settings.ts';
 
@@ -25,6 +28,7 @@ export function createLocalConnectorFactory(options: LocalConnectorFactoryOption
     },
     credentialsSchema,
     settingsSchema,
+    stateMaps: { sim: SIM_STATE_MAP, qemu: QEMU_STATE_MAP, libvirt: LIBVIRT_STATE_MAP },
     async connect(context: ConnectContext) {
       const settings = settingsSchema.safeParse(context.settings);
       if (!settings.success) {
