@@ -105,8 +105,9 @@ describe.each(TEST_DATABASE_KINDS)(
       const settings = {
         token: SITE_TOKEN,
         bootDelayMs: 30,
-        stopDelayMs: 20,
-        actionDelayMs: 20,
+        // Wide enough that a request sent while an action runs finds it running, even on a busy machine.
+        stopDelayMs: 800,
+        actionDelayMs: 800,
         faults: { failBootOnHosts: ['paris-bad'] },
       };
       expect(
