@@ -109,8 +109,7 @@ export class HostResolver {
   }
 
   async #view(ctx: Context, hostId: string): Promise<HostNode> {
-    const views = await ctx.engine.hostQueries.list(requireActor(ctx), {});
-    const view = views.find((v) => v.host.id === hostId);
+    const [view] = await ctx.engine.hostQueries.list(requireActor(ctx), { hostId });
     if (!view) throw new Error(`host ${toGlobalId('Host', hostId)} vanished`);
     return toHostNode(view);
   }

@@ -26,7 +26,7 @@ export class HostQueries {
 
   async list(
     actor: Actor,
-    filter: { providerId?: string | null; locationId?: string | null },
+    filter: { providerId?: string | null; locationId?: string | null; hostId?: string | null },
   ): Promise<HostPlacementView[]> {
     assertActive(actor);
     const rows = await this.db
@@ -37,6 +37,7 @@ export class HostQueries {
         and(
           filter.providerId ? eq(hosts.providerId, filter.providerId) : undefined,
           filter.locationId ? eq(hosts.locationId, filter.locationId) : undefined,
+          filter.hostId ? eq(hosts.id, filter.hostId) : undefined,
         ),
       )
       .orderBy(asc(locations.ref), asc(hosts.cluster), asc(hosts.name));
@@ -64,8 +65,11 @@ export class HostQueries {
               .where(eq(memberships.userId, actor.userId))
           ).map((m) => m.id),
         );
+    const byHost = new Map<string, MachineRow[]>();
+    for (const machine of placed)
+      byHost.set(machine.hostId!, [...(byHost.get(machine.hostId!) ?? []), machine]);
     return rows.map(({ host, locationRef }) => {
-      const here = placed.filter((m) => m.hostId === host.id);
+      const here = byHost.get(host.id) ?? [];
       const visible = here.filter((m) => !visibleProjects || visibleProjects.has(m.projectId));
       return { host, locationRef, machines: visible, otherMachines: here.length - visible.length };
     });
