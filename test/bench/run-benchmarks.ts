@@ -5,6 +5,7 @@
  */
 import { createScratchDatabase, dropScratchDatabase, TEST_DATABASE_URL } from '@levante/db/testing';
 import { authenticatedQueries } from './authenticated-queries.ts';
+import { consoleBenchmarks } from './console/console.bench.ts';
 import { inventoryLatency } from './inventory-latency.ts';
 import { loginRoundTrips } from './login-round-trips.ts';
 import { machineThroughput } from './machine-throughput.ts';
@@ -43,7 +44,9 @@ async function main(): Promise<number> {
   }
   // Benchmarks of pure packages use no database: they run once.
   const pure = await placementBenchmark();
-  console.log(formatTable([...pure, ...results.flatMap(interleave)]));
+  // The web console's, in Chromium, also run once (on PGlite where they need a server).
+  const web = await consoleBenchmarks();
+  console.log(formatTable([...pure, ...results.flatMap(interleave), ...web]));
   return 0;
 }
 
