@@ -5,6 +5,7 @@
  */
 import { createScratchDatabase, dropScratchDatabase, TEST_DATABASE_URL } from '@levante/db/testing';
 import { authenticatedQueries } from './authenticated-queries.ts';
+import { connectorBenchmarks } from './connectors/connectors.bench.ts';
 import { consoleBenchmarks } from './console/console.bench.ts';
 import { inventoryLatency } from './inventory-latency.ts';
 import { loginRoundTrips } from './login-round-trips.ts';
@@ -46,7 +47,9 @@ async function main(): Promise<number> {
   const pure = await placementBenchmark();
   // The web console's, in Chromium, also run once (on PGlite where they need a server).
   const web = await consoleBenchmarks();
-  console.log(formatTable([...pure, ...results.flatMap(interleave), ...web]));
+  // The connectors', each against its real peer (moto, QEMU), also run once.
+  const connectors = await connectorBenchmarks();
+  console.log(formatTable([...pure, ...results.flatMap(interleave), ...web, ...connectors]));
   return 0;
 }
 
