@@ -1,5 +1,5 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
-import type { User } from './identity';
+import { QUOTA_FIELDS, type User } from './identity';
 import { PROVIDER_ACCOUNT_FIELDS, type ProviderAccount } from './machines';
 import { HOST_FIELDS, type Host } from './placement';
 import type {
@@ -18,6 +18,19 @@ export interface Membership {
   since: string;
   user: { id: string; username: string; displayName: string; email: string | null };
 }
+
+const MEMBERSHIP_FIELDS = gql`
+  fragment MembershipFields on Membership {
+    role
+    since
+    user {
+      id
+      username
+      displayName
+      email
+    }
+  }
+`;
 
 export const PROJECT_MEMBERS: TypedDocumentNode<
   {
@@ -46,19 +59,13 @@ export const PROJECT_MEMBERS: TypedDocumentNode<
         edges {
           cursor
           node {
-            role
-            since
-            user {
-              id
-              username
-              displayName
-              email
-            }
+            ...MembershipFields
           }
         }
       }
     }
   }
+  ${MEMBERSHIP_FIELDS}
 `;
 
 export const ADD_MEMBER: TypedDocumentNode<
@@ -68,17 +75,11 @@ export const ADD_MEMBER: TypedDocumentNode<
   mutation AddMember($input: AddMemberInput!) {
     addMember(input: $input) {
       membership {
-        role
-        since
-        user {
-          id
-          username
-          displayName
-          email
-        }
+        ...MembershipFields
       }
     }
   }
+  ${MEMBERSHIP_FIELDS}
 `;
 
 export const CHANGE_MEMBER_ROLE: TypedDocumentNode<
@@ -88,17 +89,11 @@ export const CHANGE_MEMBER_ROLE: TypedDocumentNode<
   mutation ChangeMemberRole($input: ChangeMemberRoleInput!) {
     changeMemberRole(input: $input) {
       membership {
-        role
-        since
-        user {
-          id
-          username
-          displayName
-          email
-        }
+        ...MembershipFields
       }
     }
   }
+  ${MEMBERSHIP_FIELDS}
 `;
 
 export const REMOVE_MEMBER: TypedDocumentNode<
@@ -250,20 +245,10 @@ export const SET_QUOTA: TypedDocumentNode<
 > = gql`
   mutation SetQuota($input: SetQuotaInput!) {
     setQuota(input: $input) {
-      limits {
-        machines
-        vcpus
-        memoryMiB
-        storageGiB
-      }
-      usage {
-        machines
-        vcpus
-        memoryMiB
-        storageGiB
-      }
+      ...QuotaFields
     }
   }
+  ${QUOTA_FIELDS}
 `;
 
 export interface ApiToken {

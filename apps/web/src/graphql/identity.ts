@@ -119,6 +119,24 @@ export const CREATE_PROJECT: TypedDocumentNode<
   }
 `;
 
+/** The limits and usage of a quota, as every quota view shows them. */
+export const QUOTA_FIELDS = gql`
+  fragment QuotaFields on Quota {
+    limits {
+      machines
+      vcpus
+      memoryMiB
+      storageGiB
+    }
+    usage {
+      machines
+      vcpus
+      memoryMiB
+      storageGiB
+    }
+  }
+`;
+
 export const PROJECT_QUOTA: TypedDocumentNode<
   { project: { id: string; name: string; quota: Quota } },
   { id: string }
@@ -128,19 +146,9 @@ export const PROJECT_QUOTA: TypedDocumentNode<
       id
       name
       quota {
-        limits {
-          machines
-          vcpus
-          memoryMiB
-          storageGiB
-        }
-        usage {
-          machines
-          vcpus
-          memoryMiB
-          storageGiB
-        }
+        ...QuotaFields
       }
     }
   }
+  ${QUOTA_FIELDS}
 `;
