@@ -1,6 +1,6 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
 import { QUOTA_FIELDS, type User } from './identity';
-import { PROVIDER_ACCOUNT_FIELDS, type ProviderAccount } from './machines';
+import { CAPABILITIES_FIELDS, PROVIDER_ACCOUNT_FIELDS, type ProviderAccount } from './machines';
 import { HOST_FIELDS, type Host } from './placement';
 import type {
   Capabilities,
@@ -125,15 +125,11 @@ export const PROVIDER_KINDS: TypedDocumentNode<
       displayName
       credentialsSchema
       capabilities {
-        capture
-        hosts
-        nativeSystems
-        pause
-        restart
-        suspend
+        ...CapabilitiesFields
       }
     }
   }
+  ${CAPABILITIES_FIELDS}
 `;
 
 export interface AdminProvider {
@@ -157,12 +153,7 @@ export const ADMIN_PROVIDERS: TypedDocumentNode<{ providers: AdminProvider[] }, 
       visibility
       createdAt
       capabilities {
-        capture
-        hosts
-        nativeSystems
-        pause
-        restart
-        suspend
+        ...CapabilitiesFields
       }
       locations {
         id
@@ -172,6 +163,7 @@ export const ADMIN_PROVIDERS: TypedDocumentNode<{ providers: AdminProvider[] }, 
       }
     }
   }
+  ${CAPABILITIES_FIELDS}
 `;
 
 export const ADD_PROVIDER_ACCOUNT: TypedDocumentNode<
@@ -346,12 +338,7 @@ export const REGISTER_PROVIDER: TypedDocumentNode<
       visibility
       createdAt
       capabilities {
-        capture
-        hosts
-        nativeSystems
-        pause
-        restart
-        suspend
+        ...CapabilitiesFields
       }
       locations {
         id
@@ -361,6 +348,7 @@ export const REGISTER_PROVIDER: TypedDocumentNode<
       }
     }
   }
+  ${CAPABILITIES_FIELDS}
 `;
 
 export const SET_PROVIDER_VISIBILITY: TypedDocumentNode<

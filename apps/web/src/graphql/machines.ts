@@ -206,6 +206,18 @@ export interface ProviderAccount {
   };
 }
 
+/** What a connector can do, as every provider view asks for it. */
+export const CAPABILITIES_FIELDS = gql`
+  fragment CapabilitiesFields on Capabilities {
+    capture
+    hosts
+    nativeSystems
+    pause
+    restart
+    suspend
+  }
+`;
+
 export const PROVIDER_ACCOUNT_FIELDS = gql`
   fragment ProviderAccountFields on ProviderAccount {
     id
@@ -219,12 +231,7 @@ export const PROVIDER_ACCOUNT_FIELDS = gql`
       name
       kind
       capabilities {
-        capture
-        hosts
-        nativeSystems
-        pause
-        restart
-        suspend
+        ...CapabilitiesFields
       }
       locations {
         id
@@ -234,6 +241,7 @@ export const PROVIDER_ACCOUNT_FIELDS = gql`
       }
     }
   }
+  ${CAPABILITIES_FIELDS}
 `;
 
 export const PROVIDER_ACCOUNTS: TypedDocumentNode<
@@ -328,13 +336,9 @@ export const PROVIDER_CAPABILITIES: TypedDocumentNode<
       id
       name
       capabilities {
-        capture
-        hosts
-        nativeSystems
-        pause
-        restart
-        suspend
+        ...CapabilitiesFields
       }
     }
   }
+  ${CAPABILITIES_FIELDS}
 `;
