@@ -1,3 +1,4 @@
+export * from './connect-context.ts';
 export * from './connector-error.ts';
 export * from './contract.ts';
 export * from './registry.ts';

@@ -1,5 +1,4 @@
-import { type ConnectContext, ConnectorError, type ConnectorFactory } from '@levante/connector-api';
-import { z } from 'zod';
+import { type ConnectContext, type ConnectorFactory, readConnectContext } from '@levante/connector-api';
 import { Ec2Connector } from './ec2-connector.ts';
 import { Ec2Region } from './ec2-region.ts';
 import { STATE_MAP } from './ec2-states.ts';
@@ -41,33 +40,26 @@ export function createEc2ConnectorFactory(options: Ec2ConnectorFactoryOptions = 
     settingsSchema,
     stateMaps: { ec2: STATE_MAP },
     async connect(context: ConnectContext) {
-      const settings = settingsSchema.safeParse(context.settings);
-      if (!settings.success) {
-        throw new ConnectorError(
-          'InvalidRequest',
-          `The EC2 provider's settings are invalid:\n${z.prettifyError(settings.error)}`,
-        );
-      }
-      const credentials = credentialsSchema.safeParse(context.credentials);
-      if (!credentials.success) {
-        throw new ConnectorError(
-          'AuthError',
+      const { settings, credentials } = readConnectContext(context, {
+        settingsSchema,
+        credentialsSchema,
+        provider: 'The EC2 provider',
+        credentialsHint:
           'EC2 needs an access key: { "accessKeyId": "…", "secretAccessKey": "…", "sessionToken"?: "…" }.',
-        );
-      }
-      const regions = settings.data.regions.map(
+      });
+      const regions = settings.regions.map(
         (name) =>
           new Ec2Region({
             name,
             endpoint: context.endpoint,
-            credentials: credentials.data,
-            callTimeoutMs: settings.data.requestTimeoutMs,
+            credentials: credentials,
+            callTimeoutMs: settings.requestTimeoutMs,
           }),
       );
       return new Ec2Connector({
-        settings: settings.data,
+        settings: settings,
         regions,
-        accountName: accountName(context.endpoint, credentials.data.accessKeyId),
+        accountName: accountName(context.endpoint, credentials.accessKeyId),
         now: options.now,
       });
     },

@@ -1,5 +1,4 @@
-import { type ConnectContext, ConnectorError, type ConnectorFactory } from '@levante/connector-api';
-import { z } from 'zod';
+import { type ConnectContext, type ConnectorFactory, readConnectContext } from '@levante/connector-api';
 import { DriverPool } from './drivers/driver-pool.ts';
 import { STATE_MAP as LIBVIRT_STATE_MAP } from './drivers/libvirt/libvirt-states.ts';
 import { STATE_MAP as QEMU_STATE_MAP } from './drivers/qemu/qemu-states.ts';
@@ -30,19 +29,14 @@ export function createLocalConnectorFactory(options: LocalConnectorFactoryOption
     settingsSchema,
     stateMaps: { sim: SIM_STATE_MAP, qemu: QEMU_STATE_MAP, libvirt: LIBVIRT_STATE_MAP },
     async connect(context: ConnectContext) {
-      const settings = settingsSchema.safeParse(context.settings);
-      if (!settings.success) {
-        throw new ConnectorError(
-          'InvalidRequest',
-          `The local provider's settings are invalid:\n${z.prettifyError(settings.error)}`,
-        );
-      }
-      const credentials = credentialsSchema.safeParse(context.credentials);
-      if (!credentials.success) {
-        throw new ConnectorError('AuthError', 'The local site needs an access token: { "token": "…" }.');
-      }
-      const lease = await pool.acquire(settings.data, context.dataDir);
-      return new LocalConnector(settings.data, credentials.data.token, lease);
+      const { settings, credentials } = readConnectContext(context, {
+        settingsSchema,
+        credentialsSchema,
+        provider: 'The local provider',
+        credentialsHint: 'The local site needs an access token: { "token": "…" }.',
+      });
+      const lease = await pool.acquire(settings, context.dataDir);
+      return new LocalConnector(settings, credentials.token, lease);
     },
   };
 }
