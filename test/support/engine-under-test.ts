@@ -11,7 +11,14 @@ import pino from 'pino';
 import { createConnectorRegistry } from '../../apps/api/src/server/connector-registry.ts';
 
 export const SITE_TOKEN = 'site-token';
-export const FAST_SITE = { token: SITE_TOKEN, bootDelayMs: 0, stopDelayMs: 0, actionDelayMs: 0, jitter: 0 };
+export const FAST_SITE = {
+  token: SITE_TOKEN,
+  bootDelayMs: 0,
+  stopDelayMs: 0,
+  actionDelayMs: 0,
+  migrateDelayMs: 0,
+  jitter: 0,
+};
 const FAST_WORKER: Partial<WorkerOptions> = {
   idlePollMs: 50,
   polling: { initialMs: 5, maxMs: 50, timeoutMs: 30_000 },

@@ -12,6 +12,11 @@ export interface Capabilities {
   readonly hosts: boolean;
   /** Deploys a multi-machine system natively (vCloud vApps). */
   readonly nativeSystems: boolean;
+  /**
+   * Moves a running machine to another of its location's hosts while it runs
+   * (`migrateMachine`). Absent means false; only connectors with `hosts` can.
+   */
+  readonly migrate?: boolean;
 }
 
 export const HYPERVISORS = ['kvm', 'xen', 'esx'] as const;
@@ -118,6 +123,17 @@ export interface Connector {
   /** Starts an action and returns at once; poll getMachine until it converges. */
   act(ref: MachineRef, action: MachineAction, options?: CallOptions): Promise<void>;
   listHosts?(options?: CallOptions): Promise<HostInfo[]>;
+  /**
+   * With `capabilities.migrate`: moves a STARTED machine to host `hostRef` of
+   * its location while it runs (live migration). Unlike `act`, it resolves once
+   * the machine runs there, with what the provider then reports; when it
+   * rejects, the machine runs on where it was. Refuses with NotFound for an
+   * unknown machine, InvalidRequest for a machine that is not STARTED or a host
+   * it cannot go to (its own, another location's, another hypervisor's),
+   * CapacityError for a host that cannot take it now, NotSupported when the
+   * connection cannot migrate at all.
+   */
+  migrateMachine?(ref: MachineRef, hostRef: string, options?: CallOptions): Promise<MachineInfo>;
   close(): Promise<void>;
 }
 
@@ -134,7 +150,16 @@ export interface ConnectContext {
 export interface ConnectorFactory {
   readonly kind: string;
   readonly displayName: string;
+  /** What the connector can do with default settings; see `variantCapabilities` for the rest. */
   readonly capabilities: Capabilities;
+  /**
+   * What differs from `capabilities` per variant (the same keys as `stateMaps`):
+   * the local provider's libvirt driver cannot migrate, say. Read them through
+   * `capabilitiesFor(factory, settings)`.
+   */
+  readonly variantCapabilities?: Readonly<Record<string, Partial<Capabilities>>>;
+  /** The variant a provider's (already checked) settings select; needed with `variantCapabilities`. */
+  variantOf?(settings: Readonly<Record<string, unknown>>): string;
   /** Account credentials; validated before anything is stored. */
   readonly credentialsSchema: ZodType;
   /** Provider settings; validated when the provider is registered. */

@@ -1,3 +1,4 @@
+export * from './capabilities.ts';
 export * from './connect-context.ts';
 export * from './connector-error.ts';
 export * from './contract.ts';

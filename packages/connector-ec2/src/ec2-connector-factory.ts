@@ -35,6 +35,7 @@ export function createEc2ConnectorFactory(options: Ec2ConnectorFactoryOptions = 
       capture: false,
       hosts: false,
       nativeSystems: false,
+      migrate: false,
     },
     credentialsSchema,
     settingsSchema,

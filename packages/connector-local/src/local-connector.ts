@@ -15,7 +15,12 @@ import {
 import { MACHINE_TRANSITIONS, type MachineAction } from '@levante/domain';
 import { machineRefFor, resolveCreate } from './create-request.ts';
 import type { DriverLease } from './drivers/driver-pool.ts';
-import type { DomainOperation, DomainStatus, HypervisorDriver } from './drivers/hypervisor-driver.ts';
+import type {
+  DomainOperation,
+  DomainStatus,
+  HostTarget,
+  HypervisorDriver,
+} from './drivers/hypervisor-driver.ts';
 import type { LocalSettings } from './settings.ts';
 
 /** The driver operation behind each machine action. */
@@ -118,10 +123,10 @@ export class LocalConnector implements Connector {
 
   /**
    * Moves a STARTED machine to another host of its location while it runs
-   * (live migration). Not in the connector contract yet: only the local
-   * provider offers it, and only with a driver that can (qemu). Unlike `act`,
-   * it resolves once the machine runs on `hostRef`; on failure it rejects and
-   * the machine runs on where it was.
+   * (live migration; see Connector.migrateMachine), with a driver that can
+   * (`HypervisorDriver.migrate`): the others refuse with NotSupported. It
+   * resolves once the machine runs on `hostRef`; on failure it rejects and the
+   * machine runs on where it was.
    */
   async migrateMachine(ref: MachineRef, hostRef: string, options?: CallOptions): Promise<MachineInfo> {
     this.#guard(options);
@@ -129,7 +134,7 @@ export class LocalConnector implements Connector {
     if (!driver.migrate) {
       throw new ConnectorError('NotSupported', `The ${driver.name} driver cannot migrate machines.`);
     }
-    const domain = await this.#driver.status(ref.ref);
+    const domain = await driver.status(ref.ref);
     if (!domain || domain.location !== ref.location || domain.state === 'DELETED') {
       throw new ConnectorError('NotFound', `The local site has no machine ${ref.ref} in ${ref.location}.`);
     }
@@ -139,19 +144,9 @@ export class LocalConnector implements Connector {
         `Machine "${domain.name}" is ${domain.state}; only a STARTED machine can migrate.`,
       );
     }
-    const host = this.#settings.hosts.find((h) => h.ref === hostRef);
-    if (!host) throw new ConnectorError('InvalidRequest', `The local site has no host "${hostRef}".`);
-    if (host.location !== domain.location) {
-      throw new ConnectorError(
-        'InvalidRequest',
-        `Host "${hostRef}" is in ${host.location}; machine "${domain.name}" can only move within ${domain.location}.`,
-      );
-    }
-    if (this.#settings.faults.downHosts.includes(hostRef)) {
-      throw new ConnectorError('CapacityError', `Host "${hostRef}" is down; choose another host.`);
-    }
+    const host = this.#migrationTarget(hostRef, domain);
     options?.signal?.throwIfAborted();
-    await driver.migrate(ref.ref, { ref: host.ref, hypervisor: host.hypervisor });
+    await driver.migrate(ref.ref, host);
     const after = await driver.status(ref.ref);
     if (!after) throw new ConnectorError('NotFound', `Machine ${ref.ref} disappeared during its migration.`);
     return this.#machineInfo(after);
@@ -179,6 +174,29 @@ export class LocalConnector implements Connector {
     if (this.#closed)
       throw new ConnectorError('ProviderUnavailable', 'This connection to the local site is closed.');
     if (!this.#authorized) throw new ConnectorError('AuthError', 'The local site refused the access token.');
+  }
+
+  /**
+   * Where a machine may move: a declared host of its location other than its
+   * own, up; any other host when the settings declare none (Levante's
+   * database owns the inventory), with the machine's hypervisor.
+   */
+  #migrationTarget(hostRef: string, domain: DomainStatus): HostTarget {
+    const invalid = (message: string) => new ConnectorError('InvalidRequest', message);
+    const declared = this.#settings.hosts.find((h) => h.ref === hostRef);
+    if (!declared && this.#settings.hosts.length > 0)
+      throw invalid(`The local site has no host "${hostRef}".`);
+    if (declared && declared.location !== domain.location) {
+      throw invalid(
+        `Host "${hostRef}" is in ${declared.location}; machine "${domain.name}" can only move within ${domain.location}.`,
+      );
+    }
+    if (hostRef === domain.hostRef)
+      throw invalid(`Machine "${domain.name}" already runs on host "${hostRef}".`);
+    if (this.#settings.faults.downHosts.includes(hostRef)) {
+      throw new ConnectorError('CapacityError', `Host "${hostRef}" is down; choose another host.`);
+    }
+    return { ref: hostRef, hypervisor: declared?.hypervisor ?? domain.hypervisor };
   }
 
   #requireLocation(location: string): void {

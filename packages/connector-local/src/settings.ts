@@ -8,6 +8,7 @@ export type LocalCredentials = z.infer<typeof credentialsSchema>;
 /** Hypervisor drivers: simulated hosts, QEMU processes driven over QMP, or libvirt through virsh. */
 export const DRIVERS = ['sim', 'qemu', 'libvirt'] as const;
 export type DriverName = (typeof DRIVERS)[number];
+export const DEFAULT_DRIVER: DriverName = 'sim';
 
 const ref = z.string().min(1).max(64);
 const delayMs = z.number().int().min(0).max(600_000);
@@ -207,7 +208,7 @@ function checkRefs(settings: LocalSettings, ctx: z.RefinementCtx): void {
  */
 export const settingsSchema = z
   .object({
-    driver: z.enum(DRIVERS).default('sim'),
+    driver: z.enum(DRIVERS).default(DEFAULT_DRIVER),
     /** The access token accounts must present. */
     token: z.string().min(1).default('local'),
     /** Seeds the simulator's randomness: same seed, same addresses and timings. */
@@ -215,6 +216,8 @@ export const settingsSchema = z
     bootDelayMs: delayMs.default(1500),
     stopDelayMs: delayMs.default(800),
     actionDelayMs: delayMs.default(500),
+    /** How long a live migration takes on the simulator. */
+    migrateDelayMs: delayMs.default(2000),
     /** Each delay varies by up to this fraction, either way. */
     jitter: z.number().min(0).max(1).default(0.2),
     locations: z.array(locationSchema).min(1).max(250).prefault(DEFAULT_LOCATIONS),

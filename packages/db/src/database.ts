@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { preparingEveryQuery } from './prepared-client.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -70,7 +71,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   } finally {
     await migrator.end({ timeout: 5 });
   }
-  const client = postgres(url, { max, onnotice: () => {} });
+  const client = preparingEveryQuery(postgres(url, { max, onnotice: () => {} }));
   const db = drizzlePostgres(client, { schema });
   return {
     db: db as unknown as Database,

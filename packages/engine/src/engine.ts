@@ -18,9 +18,13 @@ import { UserQueries } from './identity/user.queries.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from './jobs/worker.ts';
 import { createMachineJob } from './machines/create-machine.job.ts';
-import { CREATE_MACHINE_JOB, MACHINE_ACTION_JOB, MachineCommands } from './machines/machine.commands.ts';
+import { MACHINE_ACTION_JOB, MachineCommands } from './machines/machine.commands.ts';
 import { MachineQueries } from './machines/machine.queries.ts';
 import { machineActionJob } from './machines/machine-action.job.ts';
+import { MachineConvergence } from './machines/machine-convergence.ts';
+import { CREATE_MACHINE_JOB } from './machines/machine-creation.ts';
+import { MachineMigrationCommands, MIGRATE_MACHINE_JOB } from './machines/machine-migration.commands.ts';
+import { migrateMachineJob } from './machines/migrate-machine.job.ts';
 import { PlacementGroupCommands } from './machines/placement-group.commands.ts';
 import { MembershipCommands } from './projects/membership.commands.ts';
 import { MembershipQueries } from './projects/membership.queries.ts';
@@ -58,6 +62,7 @@ export function createEngine(options: EngineOptions) {
   const providers = new ProviderCommands(db, uow, registry);
   const hosts = new HostCommands(db, uow, registry);
   const accounts = new AccountCommands(db, uow, registry, pool, cipher);
+  const convergence = new MachineConvergence(uow, queue);
   const worker = new Worker(
     {
       db,
@@ -65,7 +70,11 @@ export function createEngine(options: EngineOptions) {
       queue,
       pool,
       logger,
-      handlers: { [CREATE_MACHINE_JOB]: createMachineJob, [MACHINE_ACTION_JOB]: machineActionJob },
+      handlers: {
+        [CREATE_MACHINE_JOB]: createMachineJob(db, convergence),
+        [MACHINE_ACTION_JOB]: machineActionJob(convergence),
+        [MIGRATE_MACHINE_JOB]: migrateMachineJob,
+      },
     },
     { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
   );
@@ -89,6 +98,7 @@ export function createEngine(options: EngineOptions) {
     quotas: new QuotaCommands(db, uow),
     placementGroups: new PlacementGroupCommands(db, uow),
     machines: new MachineCommands(uow, queue, registry),
+    migrations: new MachineMigrationCommands(uow, queue, registry),
     machineQueries: new MachineQueries(db),
     worker,
     ensureFirstAdmin: (password: string | undefined): Promise<FirstAdmin | null> =>

@@ -2,9 +2,11 @@ import type { Database, Transaction } from '@levante/db';
 import type { LevanteEvent } from '@levante/domain';
 import type { Logger } from 'pino';
 import type { EventBus } from './event-bus/event-bus.ts';
-import { appendEvent, type EventInput } from './events/event-log.ts';
+import { appendEvents, type EventInput } from './events/event-log.ts';
 
 export type RecordEvent = (input: EventInput) => Promise<LevanteEvent>;
+/** Records many events in one statement: what batched commands use. */
+export type RecordEvents = (inputs: readonly EventInput[]) => Promise<LevanteEvent[]>;
 
 /**
  * Runs a change and the events that record it in one transaction, then
@@ -17,15 +19,18 @@ export class UnitOfWork {
     private readonly logger: Logger,
   ) {}
 
-  async run<T>(work: (tx: Transaction, record: RecordEvent) => Promise<T>): Promise<T> {
+  async run<T>(
+    work: (tx: Transaction, record: RecordEvent, recordAll: RecordEvents) => Promise<T>,
+  ): Promise<T> {
     const recorded: LevanteEvent[] = [];
-    const result = await this.db.transaction((tx) =>
-      work(tx, async (input) => {
-        const event = await appendEvent(tx, input);
-        recorded.push(event);
-        return event;
-      }),
-    );
+    const result = await this.db.transaction((tx) => {
+      const recordAll: RecordEvents = async (inputs) => {
+        const appended = await appendEvents(tx, inputs);
+        recorded.push(...appended);
+        return appended;
+      };
+      return work(tx, async (input) => (await recordAll([input]))[0]!, recordAll);
+    });
     if (recorded.length > 0) {
       // The events are already stored; a bus failure must not fail the change.
       await this.bus.publish(recorded).catch((error: unknown) => {

@@ -33,6 +33,14 @@ export class MachineActionInput {
 }
 
 @InputType()
+export class MigrateMachineInput {
+  @Field(() => ID)
+  machineId!: string;
+  @Field(() => ID, { description: 'Another host of the same provider and location.' })
+  hostId!: string;
+}
+
+@InputType()
 export class MachineFilter {
   @Field(() => ID, { nullable: true })
   projectId?: string | null;

@@ -116,7 +116,7 @@ export class PlacementChangeNode {
   state!: string;
   @Field(() => ID, { nullable: true })
   hostId!: string | null;
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'For `moved`: the host it left (a live migration).' })
   previousHostId!: string | null;
   @Field(() => ID)
   projectId!: string;

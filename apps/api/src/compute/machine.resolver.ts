@@ -15,6 +15,7 @@ import {
   CreatePlacementGroupInput,
   MachineActionInput,
   MachineFilter,
+  MigrateMachineInput,
 } from './compute.inputs.ts';
 import {
   JobNode,
@@ -115,7 +116,7 @@ export class MachineResolver {
     @Ctx() ctx: Context,
   ): Promise<MachinePayload> {
     const actor = requireActor(ctx);
-    const { machine, job } = await ctx.engine.machines.create(actor, {
+    const { item, job } = await ctx.engine.machines.create(actor, {
       projectId: fromGlobalId('Project', input.projectId, 'projectId'),
       accountId: fromGlobalId('ProviderAccount', input.accountId, 'accountId'),
       locationId: fromGlobalId('Location', input.locationId, 'locationId'),
@@ -126,10 +127,7 @@ export class MachineResolver {
       hostId: optionalId('Host', input.hostId, 'hostId'),
       userData: input.userData ?? null,
     });
-    return {
-      machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
-      job: toJobNode(job),
-    };
+    return { machine: toMachineNode(item), job: toJobNode(job) };
   }
 
   @Mutation(() => MachinePayload, {
@@ -144,6 +142,26 @@ export class MachineResolver {
       actor,
       fromGlobalId('Machine', input.machineId, 'machineId'),
       input.action as MachineAction,
+    );
+    return {
+      machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
+      job: toJobNode(job),
+    };
+  }
+
+  @Mutation(() => MachinePayload, {
+    description:
+      'Moves a STARTED machine to another host of its location while it runs (live migration). Platform admins only, for providers whose capabilities include `migrate`. Answers at once with the machine, still STARTED on its host, and the job that moves it.',
+  })
+  async migrateMachine(
+    @Arg('input', () => MigrateMachineInput) input: MigrateMachineInput,
+    @Ctx() ctx: Context,
+  ): Promise<MachinePayload> {
+    const actor = requireActor(ctx);
+    const { machine, job } = await ctx.engine.migrations.migrate(
+      actor,
+      fromGlobalId('Machine', input.machineId, 'machineId'),
+      fromGlobalId('Host', input.hostId, 'hostId'),
     );
     return {
       machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),

@@ -1,7 +1,16 @@
 import { type LevanteEvent, toGlobalId } from '@levante/domain';
 import type { PlacementChangeNode } from './host.types.ts';
 
-export const MACHINE_EVENT_TYPES = ['machine.created', 'machine.state_changed'];
+export const MACHINE_EVENT_TYPES = [
+  'machine.created',
+  'machine.state_changed',
+  'machine.migrating',
+  'machine.moved',
+  'machine.migration_failed',
+];
+
+const hostOf = (side: Record<string, unknown> | null): string | null =>
+  typeof side?.hostId === 'string' ? side.hostId : null;
 
 /** Reads a placement change out of a machine event; null for machines without a host. */
 export function toPlacementChange(
@@ -9,23 +18,27 @@ export function toPlacementChange(
   locationId: string | null,
 ): PlacementChangeNode | null {
   const after = event.after ?? {};
-  const hostId = typeof after.hostId === 'string' ? after.hostId : null;
+  const hostId = hostOf(after);
   if (!hostId || !event.projectId) return null;
   if (locationId && after.locationId !== locationId) return null;
   const state = String(after.state);
+  // A live migration ends with `machine.moved`, from the host before to the host after.
+  const from = event.type === 'machine.moved' ? hostOf(event.before) : null;
   const kind =
     event.type === 'machine.created'
       ? 'placed'
       : state === 'DELETED' || state === 'ERROR'
         ? 'removed'
-        : 'changed';
+        : from && from !== hostId
+          ? 'moved'
+          : 'changed';
   return {
     kind,
     machineId: toGlobalId('Machine', event.subjectId),
     machineName: String(after.name),
     state,
     hostId: toGlobalId('Host', hostId),
-    previousHostId: null,
+    previousHostId: kind === 'moved' && from ? toGlobalId('Host', from) : null,
     projectId: toGlobalId('Project', event.projectId),
     vcpus: Number(after.vcpus ?? 0),
     memoryMiB: Number(after.memoryMiB ?? 0),

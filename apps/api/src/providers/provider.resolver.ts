@@ -45,7 +45,7 @@ export class ProviderResolver {
 
   @FieldResolver(() => CapabilitiesNode)
   async capabilities(@Root() provider: ProviderNode, @Ctx() ctx: Context): Promise<CapabilitiesNode> {
-    return ctx.engine.providerQueries.capabilities(provider.kind);
+    return ctx.engine.providerQueries.capabilities(provider.kind, provider.settings);
   }
 
   @Mutation(() => ProviderNode, { description: 'Registers a provider. Platform admins only.' })

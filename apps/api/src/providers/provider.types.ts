@@ -1,4 +1,4 @@
-import type { Capabilities } from '@levante/connector-api';
+import type { DeclaredCapabilities } from '@levante/connector-api';
 import type { LocationRow, MachineConfigurationRow, MachineImageRow, ProviderRow } from '@levante/db';
 import { toGlobalId } from '@levante/domain';
 import type { ProviderKind, VisibleAccount } from '@levante/engine';
@@ -15,7 +15,7 @@ registerEnumType(ProviderVisibilityEnum, {
 });
 
 @ObjectType('Capabilities', { description: 'What a connector can do.' })
-export class CapabilitiesNode implements Capabilities {
+export class CapabilitiesNode implements DeclaredCapabilities {
   @Field(() => Boolean)
   pause!: boolean;
   @Field(() => Boolean)
@@ -28,6 +28,11 @@ export class CapabilitiesNode implements Capabilities {
   hosts!: boolean;
   @Field(() => Boolean)
   nativeSystems!: boolean;
+  @Field(() => Boolean, {
+    description:
+      'Moves running machines between hosts (`migrateMachine`); may depend on the provider settings.',
+  })
+  migrate!: boolean;
 }
 
 @ObjectType('ProviderKind', { description: 'A connector this Levante offers.' })
@@ -82,11 +87,14 @@ export class ProviderNode {
   visibility!: ProviderVisibilityEnum;
   @Field(() => Date)
   createdAt!: Date;
+  /** Not in the schema: what its capabilities may depend on (the local provider's driver). */
+  settings!: Readonly<Record<string, unknown>>;
 }
 
 export const toProviderNode = (row: ProviderRow): ProviderNode => ({
   id: toGlobalId('Provider', row.id),
   localId: row.id,
+  settings: row.settings,
   kind: row.kind,
   name: row.name,
   endpoint: row.endpoint,

@@ -152,6 +152,24 @@ export const MACHINE_ACTION: TypedDocumentNode<
   ${JOB_FIELDS}
 `;
 
+export const MIGRATE_MACHINE: TypedDocumentNode<
+  { migrateMachine: { machine: Machine; job: Job } },
+  { input: { machineId: string; hostId: string } }
+> = gql`
+  mutation MigrateMachine($input: MigrateMachineInput!) {
+    migrateMachine(input: $input) {
+      machine {
+        ...MachineFields
+      }
+      job {
+        ...JobFields
+      }
+    }
+  }
+  ${MACHINE_FIELDS}
+  ${JOB_FIELDS}
+`;
+
 export interface CreateMachineInput {
   projectId: string;
   accountId: string;
@@ -211,6 +229,7 @@ export const CAPABILITIES_FIELDS = gql`
   fragment CapabilitiesFields on Capabilities {
     capture
     hosts
+    migrate
     nativeSystems
     pause
     restart

@@ -128,6 +128,7 @@ export const PROVIDERS: TypedDocumentNode<
       capabilities {
         capture
         hosts
+        migrate
         nativeSystems
         pause
         restart

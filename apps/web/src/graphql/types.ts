@@ -50,6 +50,8 @@ export interface Connection<T> {
 export interface Capabilities {
   capture: boolean;
   hosts: boolean;
+  /** Moves running machines between hosts; may depend on the provider's settings. */
+  migrate: boolean;
   nativeSystems: boolean;
   pause: boolean;
   restart: boolean;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capabilitiesFor } from '../capabilities.ts';
 import { isConnectorError } from '../connector-error.ts';
 import { HYPERVISORS } from '../contract.ts';
 import { collect, expectConnectorError, LiveConnector, rejectionOf } from './assertions.ts';
@@ -95,6 +96,14 @@ export function describeConformance(name: string, setup: () => Promise<Conforman
       const unknown = { ref: 'levante-conformance-no-such-machine', location: subject.location };
       await expectConnectorError(live.get().act(unknown, 'stop'), ['NotFound']);
     });
+
+    if (capabilitiesFor(factory, subject.context.settings).migrate) {
+      it('migrateMachine of an unknown ref throws NotFound', async () => {
+        const unknown = { ref: 'levante-conformance-no-such-machine', location: subject.location };
+        const host = subject.migrationHost ?? subject.host?.ref ?? 'any-host';
+        await expectConnectorError(live.get().migrateMachine!(unknown, host), ['NotFound']);
+      });
+    }
 
     it('createMachine with an unknown image throws InvalidRequest or NotFound', async () => {
       const spec = {

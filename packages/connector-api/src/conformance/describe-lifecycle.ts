@@ -1,14 +1,16 @@
 import { type MachineState, TRANSITIONAL_STATES } from '@levante/domain';
 import { afterAll, expect, it } from 'vitest';
+import { capabilitiesFor } from '../capabilities.ts';
 import type { CreateMachineSpec, MachineInfo, MachineRef } from '../contract.ts';
 import { collect, expectConnectorError, type LiveConnector } from './assertions.ts';
+import { describeMigration } from './describe-migration.ts';
 import { lifecyclePlan } from './lifecycle-plan.ts';
 import type { ConformanceSubject } from './subject.ts';
 import { describeMachine, waitForState } from './wait-for-state.ts';
 
 /**
- * Creates one machine and drives it through every action the connector
- * supports, then deletes it. The tests depend on each other, in order: a
+ * Creates one machine, migrates it when the connector can, drives it through
+ * every action the connector supports, then deletes it. The tests depend on each other, in order: a
  * failed step makes the following ones fail with a pointer to it.
  */
 export function describeLifecycle(subject: ConformanceSubject, live: LiveConnector): void {
@@ -90,7 +92,9 @@ export function describeLifecycle(subject: ConformanceSubject, live: LiveConnect
     expect(listed.filter((m) => m.location !== spec.location)).toEqual([]);
   });
 
-  const plan = lifecyclePlan(factory.capabilities);
+  describeMigration(subject, live, created, waitBudget);
+
+  const plan = lifecyclePlan(capabilitiesFor(factory, subject.context.settings));
   for (const step of plan) {
     const { action, transition } = step;
     if (!step.supported) {

@@ -16,6 +16,12 @@ export interface ConformanceSubject {
   /** The host Levante's scheduler would choose, for connectors with `capabilities.hosts`. */
   readonly host?: { readonly ref: string; readonly hypervisor: Hypervisor } | null;
   /**
+   * Another host of `location` the machine can move to (same hypervisor as
+   * `host`). With it, a connector with `capabilities.migrate` migrates the
+   * machine there; without it, the migration tests are skipped.
+   */
+  readonly migrationHost?: string | null;
+  /**
    * Creates a machine on the peer outside Levante (no managed id), in `location`.
    * Without it, the test that inventory lists unmanaged machines is skipped.
    */

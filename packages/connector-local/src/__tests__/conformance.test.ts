@@ -35,6 +35,7 @@ function simSubject(dataDir: string | null, teardown: () => Promise<void>): Conf
     bootDelayMs: 50,
     stopDelayMs: 20,
     actionDelayMs: 20,
+    migrateDelayMs: 30,
     hosts: HOSTS,
   };
   const pool = new FirstDriverPool();
@@ -47,6 +48,7 @@ function simSubject(dataDir: string | null, teardown: () => Promise<void>): Conf
     imageRef: 'debian-12',
     configurationRef: 'small',
     host: { ref: 'paris-a-1', hypervisor: 'kvm' },
+    migrationHost: 'paris-a-3',
     async createUnmanaged() {
       if (!pool.first) throw new Error('The connector under test has not connected.');
       const domain = await pool.first.boot(

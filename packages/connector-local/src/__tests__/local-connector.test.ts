@@ -1,9 +1,15 @@
+import { capabilitiesFor } from '@levante/connector-api';
 import { expectConnectorError } from '@levante/connector-api/conformance';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { DriverPool } from '../drivers/driver-pool.ts';
+import type { HypervisorDriver } from '../drivers/hypervisor-driver.ts';
+import { LibvirtDriver } from '../drivers/libvirt/libvirt-driver.ts';
+import { QemuDriver } from '../drivers/qemu/qemu-driver.ts';
+import { SimDriver } from '../drivers/sim/sim-driver.ts';
 import { localConnectorFactory } from '../index.ts';
 import { LocalConnector } from '../local-connector.ts';
+import { settingsSchema } from '../settings.ts';
 import { connectSite, create, machines, specFor } from './sim-site.ts';
 
 describe('the local connector', () => {
@@ -18,8 +24,18 @@ describe('the local connector', () => {
         capture: false,
         hosts: true,
         nativeSystems: false,
+        migrate: true,
       },
     });
+  });
+
+  it.each([
+    ['sim', SimDriver, true],
+    ['qemu', QemuDriver, true],
+    ['libvirt', LibvirtDriver, false],
+  ] as const)('declares migrate for the %s driver exactly when it can migrate', (driver, type, migrate) => {
+    expect(typeof (type.prototype as Partial<HypervisorDriver>).migrate === 'function').toBe(migrate);
+    expect(capabilitiesFor(localConnectorFactory, { driver }).migrate).toBe(migrate);
   });
 
   it.each([
@@ -168,12 +184,18 @@ describe('drivers beyond the simulator', () => {
     await connector.close();
   });
 
-  it('refuses a migration with NotSupported when the driver cannot migrate (sim)', async () => {
-    const connector = await connectSite();
-    const machine = await create(connector, 'web');
-    if (!(connector instanceof LocalConnector)) throw new Error('not a local connector');
-    await expectConnectorError(connector.migrateMachine(machine, 'paris-a-2'), ['NotSupported']);
-    await connector.close();
+  it('refuses a migration with NotSupported when the driver cannot migrate', async () => {
+    // Like LibvirtDriver: no `migrate`. Nothing else of the driver is reached.
+    const driver = { name: 'libvirt' } as unknown as HypervisorDriver;
+    const connector = new LocalConnector(settingsSchema.parse({}), 'local', {
+      driver,
+      release: async () => {},
+    });
+    const machine = { ref: 'vm-1', location: 'paris' };
+    const error = await expectConnectorError(connector.migrateMachine(machine, 'paris-a-2'), [
+      'NotSupported',
+    ]);
+    expect(error.message).toBe('The libvirt driver cannot migrate machines.');
   });
 
   it('refuses to open the qemu driver without a data directory, saying why', async () => {

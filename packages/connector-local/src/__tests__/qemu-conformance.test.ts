@@ -40,6 +40,7 @@ if (missing) {
       imageRef: 'tiny',
       configurationRef: 'tiny',
       host: { ref: 'paris-a-1', hypervisor: 'kvm' },
+      migrationHost: 'paris-a-2',
       async createUnmanaged() {
         // Booted through the driver without Levante's machine id, as an operator would by hand.
         const driver = pool.drivers[0];

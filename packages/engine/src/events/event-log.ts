@@ -12,24 +12,28 @@ export interface EventInput {
   readonly after?: Record<string, unknown> | null;
 }
 
-/** Appends one event; call it inside the transaction that makes the change. */
-export async function appendEvent(tx: Executor, input: EventInput): Promise<LevanteEvent> {
-  const [row] = await tx
+/** Appends events in one statement; call it inside the transaction that makes the change. */
+export async function appendEvents(tx: Executor, inputs: readonly EventInput[]): Promise<LevanteEvent[]> {
+  if (inputs.length === 0) return [];
+  const rows = await tx
     .insert(events)
-    .values({
-      type: input.type,
-      actorId: input.actor?.userId ?? null,
-      actorName: input.actor?.username ?? null,
-      projectId: input.projectId,
-      subjectType: input.subjectType,
-      subjectId: input.subjectId,
-      summary: input.summary,
-      before: input.before ?? null,
-      after: input.after ?? null,
-    })
+    .values(
+      inputs.map((input) => ({
+        type: input.type,
+        actorId: input.actor?.userId ?? null,
+        actorName: input.actor?.username ?? null,
+        projectId: input.projectId,
+        subjectType: input.subjectType,
+        subjectId: input.subjectId,
+        summary: input.summary,
+        before: input.before ?? null,
+        after: input.after ?? null,
+      })),
+    )
     .returning();
-  if (!row) throw new Error('event insert returned no row');
-  return toLevanteEvent(row);
+  if (rows.length !== inputs.length) throw new Error('event insert returned fewer rows than it was given');
+  // Ids grow with insertion order; keep the order the events were given in.
+  return rows.sort((a, b) => a.id - b.id).map(toLevanteEvent);
 }
 
 export function toLevanteEvent(row: EventRow): LevanteEvent {

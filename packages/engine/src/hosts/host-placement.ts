@@ -1,7 +1,7 @@
 import { type Executor, type HostRow, hosts, machines } from '@levante/db';
 import { LevanteError } from '@levante/domain';
-import { type HostCandidate, type Hypervisor, type PlacementRequest, placeMachine } from '@levante/scheduler';
-import { and, eq, gte, notInArray, sql } from 'drizzle-orm';
+import { type HostCandidate, type Hypervisor, placeMachine } from '@levante/scheduler';
+import { and, eq, gte, inArray, ne, notInArray, sql } from 'drizzle-orm';
 
 export interface HostRequest {
   readonly providerId: string;
@@ -23,35 +23,91 @@ export interface HostPlacement {
 /** States in which a machine no longer holds its host's capacity. */
 const RELEASED = ['DELETED', 'ERROR'];
 
+export interface MigrationTargetRequest extends Omit<HostRequest, 'hostHint'> {
+  /** The machine that moves: wherever it runs now, it counts neither in its group nor on its host. */
+  readonly machineId: string;
+  readonly machineName: string;
+  /** The host it should move to. */
+  readonly hostId: string;
+}
+
 /**
- * Chooses a host with the scheduler, then claims its capacity with a
- * conditional update: two placements at once can never overcommit a host,
- * because the second claim re-checks the free capacity the first one took.
+ * Checks the host a running machine should move to with the scheduler's
+ * filters, the way create checks an admin's host hint (capacity with the
+ * allocation ratios, state, hypervisor, affinity and anti-affinity with the
+ * machine's group), then reserves the machine's capacity there with the same
+ * conditional update as creates (`claimHost`). Until the migration ends the machine
+ * holds capacity on both hosts: `releaseHost` gives back one or the other.
  */
-export async function placeOnHost(tx: Executor, request: HostRequest): Promise<HostPlacement> {
+export async function reserveMigrationTarget(
+  tx: Executor,
+  request: MigrationTargetRequest,
+): Promise<HostPlacement> {
+  const candidates = await loadHostCandidates(tx, request, request.machineId);
+  const groupHosts = request.group ? await groupMemberHosts(tx, request.group.id, request.machineId) : null;
+  if (request.group)
+    for (const host of candidates) if (groupHosts?.has(host.id)) host.groupIds.add(request.group.id);
+  const decision = placeMachine(candidates, {
+    vcpus: request.vcpus,
+    memoryMiB: request.memoryMiB,
+    diskGiB: request.diskGiB,
+    location: request.location,
+    hypervisors: request.hypervisors,
+    group: request.group ? { ...request.group, hasMembers: (groupHosts?.size ?? 0) > 0 } : null,
+    hostHint: request.hostId,
+  });
+  if (decision.hostId === request.hostId) {
+    const host = await claimHost(tx, request.hostId, request);
+    if (host) return { host, summary: decision.explanation.summary };
+  }
+  const rejected = decision.explanation.rejected.find((r) => r.hostId === request.hostId);
+  const name = rejected?.hostName ?? candidates.find((c) => c.id === request.hostId)?.name ?? 'The host';
+  const why = rejected
+    ? `${rejected.reason} (${rejected.filter})`
+    : 'another placement has just taken the capacity it had';
+  throw new LevanteError(
+    'PROVIDER_ERROR',
+    `Host ${name} cannot take machine ${request.machineName}: ${why}.`,
+    {
+      details: { providerError: 'CapacityError', placement: decision.explanation },
+    },
+  );
+}
+
+/** A host as the scheduler sees it, with the placement groups it holds as a set that placements add to. */
+export type LoadedHost = HostCandidate & { groupIds: Set<string>; readonly row: HostRow };
+
+/**
+ * Every host of a provider's location as the scheduler sees it, with how many
+ * machines each holds now; machine `except` (one that moves) is left out.
+ */
+export async function loadHostCandidates(
+  tx: Executor,
+  site: { readonly providerId: string; readonly locationId: string; readonly location: string },
+  except: string | null = null,
+): Promise<LoadedHost[]> {
   const rows = await tx
     .select()
     .from(hosts)
-    .where(and(eq(hosts.providerId, request.providerId), eq(hosts.locationId, request.locationId)));
+    .where(and(eq(hosts.providerId, site.providerId), eq(hosts.locationId, site.locationId)));
   const counts = await tx
     .select({ hostId: machines.hostId, n: sql<number>`count(*)::int` })
     .from(machines)
     .innerJoin(hosts, eq(hosts.id, machines.hostId))
-    .where(and(eq(hosts.locationId, request.locationId), notInArray(machines.state, RELEASED)))
+    .where(
+      and(
+        eq(hosts.locationId, site.locationId),
+        notInArray(machines.state, RELEASED),
+        except ? ne(machines.id, except) : undefined,
+      ),
+    )
     .groupBy(machines.hostId);
   const machineCount = new Map(counts.map((c) => [c.hostId, c.n]));
-  const groupHosts = new Set<string>();
-  if (request.group) {
-    const members = await tx
-      .select({ hostId: machines.hostId })
-      .from(machines)
-      .where(and(eq(machines.placementGroupId, request.group.id), notInArray(machines.state, RELEASED)));
-    for (const m of members) if (m.hostId) groupHosts.add(m.hostId);
-  }
-  const candidates: HostCandidate[] = rows.map((h) => ({
+  return rows.map((h) => ({
+    row: h,
     id: h.id,
     name: h.name,
-    location: request.location,
+    location: site.location,
     cluster: h.cluster,
     hypervisor: h.hypervisor,
     enabled: h.enabled,
@@ -67,29 +123,82 @@ export async function placeOnHost(tx: Executor, request: HostRequest): Promise<H
     allocatedMemoryMiB: h.allocatedMemoryMiB,
     allocatedDiskGiB: h.allocatedDiskGiB,
     labels: h.labels,
-    groupIds: request.group && groupHosts.has(h.id) ? new Set([request.group.id]) : new Set<string>(),
+    groupIds: new Set<string>(),
     machineCount: machineCount.get(h.id) ?? 0,
   }));
-  const placement: PlacementRequest = {
-    vcpus: request.vcpus,
-    memoryMiB: request.memoryMiB,
-    diskGiB: request.diskGiB,
-    location: request.location,
-    hypervisors: request.hypervisors,
-    group: request.group ? { ...request.group, hasMembers: groupHosts.size > 0 } : null,
-    hostHint: request.hostHint,
-  };
-  const decision = placeMachine(candidates, placement);
-  for (const hostId of decision.ranked) {
-    const host = await claimHost(tx, hostId, request);
-    if (host) return { host, summary: decision.explanation.summary };
-  }
-  throw new LevanteError('PROVIDER_ERROR', decision.explanation.summary, {
-    details: { providerError: 'CapacityError', placement: decision.explanation },
-  });
 }
 
-async function claimHost(tx: Executor, hostId: string, r: HostRequest): Promise<HostRow | undefined> {
+/** The hosts on which a placement group has machines holding capacity; machine `except` left out. */
+export async function groupMemberHosts(
+  tx: Executor,
+  groupId: string,
+  except: string | null = null,
+): Promise<Set<string>> {
+  const members = await tx
+    .select({ hostId: machines.hostId })
+    .from(machines)
+    .where(
+      and(
+        eq(machines.placementGroupId, groupId),
+        notInArray(machines.state, RELEASED),
+        except ? ne(machines.id, except) : undefined,
+      ),
+    );
+  return new Set(members.flatMap((m) => (m.hostId ? [m.hostId] : [])));
+}
+
+/** What a machine takes of its host. */
+export interface HostShare {
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  readonly diskGiB: number;
+}
+
+/**
+ * Takes a share of several hosts in one statement, each only if it is still
+ * free, locking the hosts in id order (as every multi-host write does, so two
+ * never wait on each other in a cycle). Answers the hosts it could claim.
+ */
+export async function claimHosts(tx: Executor, shares: ReadonlyMap<string, HostShare>): Promise<Set<string>> {
+  if (shares.size === 0) return new Set();
+  const ids = [...shares.keys()];
+  const wanted = JSON.stringify(
+    [...shares].map(([id, share]) => ({
+      id,
+      vcpus: share.vcpus,
+      memory_mib: share.memoryMiB,
+      disk_gib: share.diskGiB,
+    })),
+  );
+  const locked = tx
+    .select({ id: hosts.id })
+    .from(hosts)
+    .where(inArray(hosts.id, ids))
+    .orderBy(hosts.id)
+    .for('update');
+  const rows = await tx
+    .update(hosts)
+    .set({
+      allocatedVcpus: sql`${hosts.allocatedVcpus} + want.vcpus`,
+      allocatedMemoryMiB: sql`${hosts.allocatedMemoryMiB} + want.memory_mib`,
+      allocatedDiskGiB: sql`${hosts.allocatedDiskGiB} + want.disk_gib`,
+    })
+    .from(sql`jsonb_to_recordset(${wanted}::jsonb) as want(id uuid, vcpus int, memory_mib int, disk_gib int)`)
+    .where(
+      and(
+        sql`${hosts.id} = want.id`,
+        inArray(hosts.id, locked),
+        sql`${hosts.vcpus} * ${hosts.cpuAllocationRatio} - ${hosts.allocatedVcpus} >= want.vcpus`,
+        sql`${hosts.memoryMiB} * ${hosts.ramAllocationRatio} - ${hosts.allocatedMemoryMiB} >= want.memory_mib`,
+        sql`${hosts.diskGiB} * ${hosts.diskAllocationRatio} - ${hosts.allocatedDiskGiB} >= want.disk_gib`,
+      ),
+    )
+    .returning({ id: hosts.id });
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Takes `r` of a host's capacity if it is still free; undefined when another placement took it first. */
+export async function claimHost(tx: Executor, hostId: string, r: HostShare): Promise<HostRow | undefined> {
   const [host] = await tx
     .update(hosts)
     .set({

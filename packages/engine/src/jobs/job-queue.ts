@@ -1,7 +1,14 @@
 import { type Database, type Executor, type JobRow, jobs } from '@levante/db';
 import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 
+export interface JobOutcome {
+  readonly state: 'succeeded' | 'failed' | 'cancelled';
+  readonly error?: string | null;
+}
+
 export interface NewJob {
+  /** Chosen by the caller when it must name the job before the insert returns. */
+  readonly id?: string;
   readonly kind: string;
   readonly projectId: string | null;
   readonly machineId: string | null;
@@ -23,19 +30,30 @@ export class JobQueue {
   constructor(private readonly db: Database) {}
 
   async enqueue(tx: Executor, job: NewJob): Promise<JobRow> {
-    const [row] = await tx
+    const [row] = await this.enqueueAll(tx, [job]);
+    return row!;
+  }
+
+  /** Enqueues in one statement; the rows come back in the order of `batch`. */
+  async enqueueAll(tx: Executor, batch: readonly NewJob[]): Promise<JobRow[]> {
+    if (batch.length === 0) return [];
+    const rows = await tx
       .insert(jobs)
-      .values({
-        kind: job.kind,
-        projectId: job.projectId,
-        machineId: job.machineId,
-        payload: job.payload ?? {},
-        idempotencyKey: job.idempotencyKey,
-        createdBy: job.createdBy,
-      })
+      .values(
+        batch.map((job) => ({
+          ...(job.id ? { id: job.id } : {}),
+          kind: job.kind,
+          projectId: job.projectId,
+          machineId: job.machineId,
+          payload: job.payload ?? {},
+          idempotencyKey: job.idempotencyKey,
+          createdBy: job.createdBy,
+        })),
+      )
       .onConflictDoUpdate({ target: jobs.idempotencyKey, set: { updatedAt: sql`${jobs.updatedAt}` } })
       .returning();
-    return row!;
+    const byKey = new Map(rows.map((row) => [row.idempotencyKey, row]));
+    return batch.map((job) => byKey.get(job.idempotencyKey)!);
   }
 
   /** Wakes idle workers of this process; call after the enqueuing transaction commits. */
@@ -57,6 +75,12 @@ export class JobQueue {
   }
 
   async lease(owner: string, leaseMs: number): Promise<JobRow | null> {
+    const [row] = await this.leaseMany(owner, leaseMs, 1);
+    return row ?? null;
+  }
+
+  /** Leases up to `limit` ready jobs in one statement, oldest first. */
+  async leaseMany(owner: string, leaseMs: number, limit: number): Promise<JobRow[]> {
     const next = this.db
       .select({ id: jobs.id })
       .from(jobs)
@@ -67,9 +91,9 @@ export class JobQueue {
         ),
       )
       .orderBy(jobs.runAfter)
-      .limit(1)
+      .limit(limit)
       .for('update', { skipLocked: true });
-    const [row] = await this.db
+    return this.db
       .update(jobs)
       .set({
         state: 'running',
@@ -80,7 +104,6 @@ export class JobQueue {
       })
       .where(inArray(jobs.id, next))
       .returning();
-    return row ?? null;
   }
 
   /** Extends the lease; false when another worker has taken the job meanwhile. */
@@ -98,12 +121,22 @@ export class JobQueue {
   }
 
   /** Marks the job finished inside the transaction that writes its result. */
-  async finish(
+  async finish(tx: Executor, jobId: string, owner: string, outcome: JobOutcome): Promise<boolean> {
+    return (await this.finishAll(tx, [jobId], owner, outcome)).has(jobId);
+  }
+
+  /**
+   * Finishes jobs that end alike in one statement; answers those this owner
+   * still held, the others belong to another worker now.
+   */
+  async finishAll(
     tx: Executor,
-    jobId: string,
+    jobIds: readonly string[],
     owner: string,
-    outcome: { state: 'succeeded' | 'failed' | 'cancelled'; error?: string | null },
-  ): Promise<boolean> {
+    outcome: JobOutcome,
+  ): Promise<Set<string>> {
+    if (jobIds.length === 0) return new Set();
+    const now = new Date();
     const rows = await tx
       .update(jobs)
       .set({
@@ -112,12 +145,12 @@ export class JobQueue {
         progress: outcome.state === 'succeeded' ? 100 : sql`${jobs.progress}`,
         leaseOwner: null,
         leaseExpiresAt: null,
-        finishedAt: new Date(),
-        updatedAt: new Date(),
+        finishedAt: now,
+        updatedAt: now,
       })
-      .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.state, 'running')))
+      .where(and(inArray(jobs.id, [...jobIds]), eq(jobs.leaseOwner, owner), eq(jobs.state, 'running')))
       .returning({ id: jobs.id });
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Puts the job back for a later attempt, or fails it when attempts are used up. */

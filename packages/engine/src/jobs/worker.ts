@@ -15,8 +15,11 @@ export interface WorkerOptions {
   readonly polling: PollingOptions;
 }
 
+/** Jobs leased in one statement at most: a burst is taken in a few round trips, not one per job. */
+const LEASE_BATCH = 64;
+
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  concurrency: 32,
+  concurrency: 128,
   leaseMs: 30_000,
   idlePollMs: 1_000,
   polling: { initialMs: 100, maxMs: 2_000, timeoutMs: 15 * 60_000 },
@@ -70,19 +73,22 @@ export class Worker {
         await Promise.race(this.#running);
         continue;
       }
-      let job: JobRow | null = null;
+      let leased: JobRow[] = [];
       try {
-        job = await queue.lease(this.id, this.options.leaseMs);
+        const free = this.options.concurrency - this.#running.size;
+        leased = await queue.leaseMany(this.id, this.options.leaseMs, Math.min(free, LEASE_BATCH));
       } catch (error) {
         if (this.#abort.signal.aborted) break;
         logger.error({ err: error }, 'leasing a job failed');
       }
-      if (!job) {
+      if (leased.length === 0) {
         await queue.waitForWork(this.options.idlePollMs);
         continue;
       }
-      const running = this.#execute(job).finally(() => this.#running.delete(running));
-      this.#running.add(running);
+      for (const job of leased) {
+        const running = this.#execute(job).finally(() => this.#running.delete(running));
+        this.#running.add(running);
+      }
     }
   }
 

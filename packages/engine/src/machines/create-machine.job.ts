@@ -1,23 +1,33 @@
 import type { Hypervisor } from '@levante/connector-api';
-import { hosts, locations, machineConfigurations, machineImages, machines, providers } from '@levante/db';
-import { eq } from 'drizzle-orm';
-import type { JobContext, JobHandler } from '../jobs/job-context.ts';
 import {
-  failMachine,
-  isPermanent,
-  leaveInError,
-  settleMachine,
-  waitForMachine,
-} from './machine-convergence.ts';
+  type Database,
+  type HostRow,
+  hosts,
+  type LocationRow,
+  locations,
+  type MachineConfigurationRow,
+  type MachineImageRow,
+  type MachineRow,
+  machineConfigurations,
+  machineImages,
+  machines,
+  type ProviderRow,
+  providers,
+} from '@levante/db';
+import { eq, inArray } from 'drizzle-orm';
+import { Batcher } from '../batching/batcher.ts';
+import type { JobContext, JobHandler } from '../jobs/job-context.ts';
+import { isPermanent, type MachineConvergence } from './machine-convergence.ts';
 
 /**
  * Creates the machine at the provider, then waits until it runs. The machine's
  * id is the idempotency key: a worker that takes the job over after a crash
  * gets the same machine back, never a second one.
  */
-export const createMachineJob: JobHandler = {
-  async run(context) {
-    const [row] = await context.db
+export function createMachineJob(db: Database, convergence: MachineConvergence): JobHandler {
+  // Jobs that start together read their machines in one statement.
+  const subjects = new Batcher<string, Subject | undefined>(async (ids) => {
+    const rows = await db
       .select({
         machine: machines,
         location: locations,
@@ -32,58 +42,84 @@ export const createMachineJob: JobHandler = {
       .leftJoin(machineImages, eq(machineImages.id, machines.imageId))
       .leftJoin(machineConfigurations, eq(machineConfigurations.id, machines.configurationId))
       .leftJoin(hosts, eq(hosts.id, machines.hostId))
-      .where(eq(machines.id, context.job.machineId!));
-    // Re-check before acting: the machine may have been deleted or settled meanwhile.
-    if (row?.machine.state !== 'CREATING') {
-      await finishQuietly(context);
-      return;
-    }
-    const { machine, location, provider, image, configuration, host } = row!;
-    if (!image || !configuration) {
-      await settleMachine(context, machine.id, {
-        state: 'ERROR',
-        error: 'Its image or configuration is no longer offered by the provider.',
-        info: null,
-      });
-      return;
-    }
-    const connector = await context.pool.forAccount(machine.accountId);
-    let ref = machine.providerRef;
-    try {
-      if (!ref) {
-        const info = await connector.createMachine(
-          {
-            machineId: machine.id,
-            name: machine.name,
-            location: location.ref,
-            imageRef: image.ref,
-            configurationRef: configuration.ref,
-            host: host ? { ref: host.name, hypervisor: host.hypervisor as Hypervisor } : null,
-            userData: typeof context.job.payload.userData === 'string' ? context.job.payload.userData : null,
-          },
-          { idempotencyKey: machine.id, signal: context.signal },
-        );
-        ref = info.ref;
-        // Remember the provider's id at once: whatever happens next, Levante knows this machine.
-        await context.db.update(machines).set({ providerRef: ref }).where(eq(machines.id, machine.id));
-        await context.renew(30);
-      }
-      const outcome = await waitForMachine(
-        context,
-        connector,
-        { ...machine, providerRef: ref },
-        { ref, location: location.ref },
-        'STARTED',
-      );
-      await settleMachine(context, machine.id, outcome);
-    } catch (error) {
-      if (!isPermanent(error)) throw error;
-      await failMachine(context, machine.id, provider.name, error);
-    }
-  },
+      .where(inArray(machines.id, [...new Set(ids)]));
+    const byId = new Map(rows.map((row) => [row.machine.id, row]));
+    return ids.map((id) => ({ value: byId.get(id) }));
+  });
+  return {
+    run: (context) => run(context, convergence, subjects),
+    giveUp: convergence.leaveInError,
+  };
+}
 
-  giveUp: leaveInError,
-};
+interface Subject {
+  readonly machine: MachineRow;
+  readonly location: LocationRow;
+  readonly provider: ProviderRow;
+  readonly image: MachineImageRow | null;
+  readonly configuration: MachineConfigurationRow | null;
+  readonly host: HostRow | null;
+}
+
+async function run(
+  context: JobContext,
+  convergence: MachineConvergence,
+  subjects: Batcher<string, Subject | undefined>,
+): Promise<void> {
+  const row = await subjects.submit(context.job.machineId!);
+  // Re-check before acting: the machine may have been deleted or settled meanwhile.
+  if (row?.machine.state !== 'CREATING') {
+    await finishQuietly(context);
+    return;
+  }
+  const { machine, location, provider, image, configuration, host } = row!;
+  if (!image || !configuration) {
+    await convergence.settle(context, machine.id, {
+      state: 'ERROR',
+      error: 'Its image or configuration is no longer offered by the provider.',
+      info: null,
+    });
+    return;
+  }
+  const connector = await context.pool.forAccount(machine.accountId);
+  let ref = machine.providerRef;
+  try {
+    if (!ref) {
+      const info = await connector.createMachine(
+        {
+          machineId: machine.id,
+          name: machine.name,
+          location: location.ref,
+          imageRef: image.ref,
+          configurationRef: configuration.ref,
+          host: host ? { ref: host.name, hypervisor: host.hypervisor as Hypervisor } : null,
+          userData: typeof context.job.payload.userData === 'string' ? context.job.payload.userData : null,
+        },
+        { idempotencyKey: machine.id, signal: context.signal },
+      );
+      ref = info.ref;
+    }
+    const providerRef = ref;
+    const learnt = machine.providerRef ? null : providerRef;
+    const outcome = await convergence.waitFor(
+      context,
+      connector,
+      { ...machine, providerRef },
+      { ref: providerRef, location: location.ref },
+      'STARTED',
+      // Before waiting, store the provider's id: whatever happens next, Levante knows this machine.
+      // (Should the worker die before, the next one gets the same machine back by the idempotency key.)
+      async () => {
+        if (!learnt) return;
+        await context.db.update(machines).set({ providerRef: learnt }).where(eq(machines.id, machine.id));
+      },
+    );
+    await convergence.settle(context, machine.id, outcome, learnt);
+  } catch (error) {
+    if (!isPermanent(error)) throw error;
+    await convergence.fail(context, machine.id, provider.name, error);
+  }
+}
 
 export async function finishQuietly(context: JobContext): Promise<void> {
   await context.uow.run((tx) =>

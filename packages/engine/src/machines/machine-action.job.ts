@@ -3,16 +3,10 @@ import { MACHINE_TRANSITIONS, type MachineAction } from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import type { JobHandler } from '../jobs/job-context.ts';
 import { finishQuietly } from './create-machine.job.ts';
-import {
-  failMachine,
-  isPermanent,
-  leaveInError,
-  settleMachine,
-  waitForMachine,
-} from './machine-convergence.ts';
+import { isPermanent, type MachineConvergence } from './machine-convergence.ts';
 
 /** Sends one lifecycle action to the provider and waits for the state it leads to. */
-export const machineActionJob: JobHandler = {
+export const machineActionJob = (convergence: MachineConvergence): JobHandler => ({
   async run(context) {
     const action = context.job.payload.action as MachineAction;
     const transition = MACHINE_TRANSITIONS[action];
@@ -31,7 +25,7 @@ export const machineActionJob: JobHandler = {
     if (!machine.providerRef) {
       // Never reached the provider (it failed while being created): nothing to do there.
       const state = action === 'delete' ? 'DELETED' : 'ERROR';
-      await settleMachine(context, machine.id, {
+      await convergence.settle(context, machine.id, {
         state,
         error: state === 'ERROR' ? 'The provider never created this machine.' : null,
         info: null,
@@ -42,20 +36,20 @@ export const machineActionJob: JobHandler = {
     const connector = await context.pool.forAccount(machine.accountId);
     try {
       await connector.act(ref, action, { signal: context.signal });
-      await settleMachine(
+      await convergence.settle(
         context,
         machine.id,
-        await waitForMachine(context, connector, machine, ref, transition.to),
+        await convergence.waitFor(context, connector, machine, ref, transition.to),
       );
     } catch (error) {
       if (!isPermanent(error)) throw error;
       if (action === 'delete' && (error as { kind?: string }).kind === 'NotFound') {
-        await settleMachine(context, machine.id, { state: 'DELETED', error: null, info: null });
+        await convergence.settle(context, machine.id, { state: 'DELETED', error: null, info: null });
         return;
       }
-      await failMachine(context, machine.id, provider.name, error);
+      await convergence.fail(context, machine.id, provider.name, error);
     }
   },
 
-  giveUp: leaveInError,
-};
+  giveUp: convergence.leaveInError,
+});

@@ -1,4 +1,4 @@
-import type { Capabilities, ConnectorRegistry } from '@levante/connector-api';
+import { type ConnectorRegistry, capabilitiesFor, type DeclaredCapabilities } from '@levante/connector-api';
 import {
   type Database,
   type LocationRow,
@@ -28,7 +28,7 @@ export interface VisibleAccount {
 export interface ProviderKind {
   readonly kind: string;
   readonly displayName: string;
-  readonly capabilities: Capabilities;
+  readonly capabilities: DeclaredCapabilities;
   /** JSON Schema of the account credentials, to build a form from. */
   readonly credentialsSchema: Record<string, unknown>;
 }
@@ -71,15 +71,19 @@ export class ProviderQueries {
         return {
           kind,
           displayName: factory.displayName,
-          capabilities: factory.capabilities,
+          capabilities: capabilitiesFor(factory),
           credentialsSchema: toJSONSchema(factory.credentialsSchema) as Record<string, unknown>,
         };
       }),
     );
   }
 
-  async capabilities(kind: string): Promise<Capabilities> {
-    return (await this.registry.get(kind)).capabilities;
+  /** What a provider of `kind` can do, with its `settings` when they matter (the local provider's driver). */
+  async capabilities(
+    kind: string,
+    settings?: Readonly<Record<string, unknown>> | null,
+  ): Promise<DeclaredCapabilities> {
+    return capabilitiesFor(await this.registry.get(kind), settings);
   }
 
   /** Accounts a project may use (its own and those shared with it). */

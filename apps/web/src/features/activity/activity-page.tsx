@@ -11,7 +11,14 @@ import { useProject } from '@/lib/project';
 
 const CATEGORIES: Record<string, readonly string[] | null> = {
   Everything: null,
-  Machines: ['machine.created', 'machine.state_changed', 'placement_group.created'],
+  Machines: [
+    'machine.created',
+    'machine.state_changed',
+    'machine.migrating',
+    'machine.moved',
+    'machine.migration_failed',
+    'placement_group.created',
+  ],
   Members: ['membership.added', 'membership.removed', 'membership.role_changed'],
   Project: ['project.created', 'project.updated', 'project.deleted', 'quota.changed'],
   'Provider accounts': [

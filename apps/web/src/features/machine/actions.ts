@@ -31,6 +31,17 @@ const TRANSITIONAL: readonly MachineState[] = [
   'DELETING',
 ];
 
+/** Why a migration cannot be asked for now, or null when it can (shown to platform admins only). */
+export function migrateBlocker(
+  machine: Pick<Machine, 'state' | 'provider'>,
+  capabilities: Capabilities | null,
+): string | null {
+  if (capabilities && !capabilities.migrate) return `${machine.provider.name} cannot migrate machines.`;
+  if (machine.state === 'STARTED') return null;
+  if (TRANSITIONAL.includes(machine.state)) return `Wait until ${machine.state} has finished.`;
+  return 'Only a STARTED machine can migrate: it moves while it runs.';
+}
+
 /** Why an action cannot be done now, or null when it can. */
 export function actionBlocker(
   action: MachineAction,

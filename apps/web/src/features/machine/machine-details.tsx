@@ -12,9 +12,11 @@ import { errorCode } from '@/lib/errors';
 import { formatDateTime, formatMemory, formatStorage } from '@/lib/format';
 import { useMachineChanges } from '@/lib/hooks';
 import { useProject } from '@/lib/project';
+import { useSession } from '@/lib/session';
 import { JobProgress } from '../wizard/creation-progress';
-import { ACTION_LABELS, actionBlocker } from './actions';
+import { ACTION_LABELS, actionBlocker, migrateBlocker } from './actions';
 import { MachineEvents } from './machine-events';
+import { MigrateDialog } from './migrate-dialog';
 
 export function MachineDetails({ machineId }: { machineId: string }) {
   const { project, projects, canWrite: canWriteCurrent, select } = useProject();
@@ -32,6 +34,8 @@ export function MachineDetails({ machineId }: { machineId: string }) {
   const [act, action] = useMutation(MACHINE_ACTION);
   const [job, setJob] = useState<Job | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [choosingHost, setChoosingHost] = useState(false);
+  const { user } = useSession();
 
   if (loading && !machine) return <Loading label="Loading machine…" />;
   if (!machine)
@@ -57,6 +61,9 @@ export function MachineDetails({ machineId }: { machineId: string }) {
         : canWriteCurrent;
   const account = accounts.data?.providerAccounts.find((a) => a.id === machine.accountId);
   const context = { canWrite, capabilities: capabilities.data?.provider.capabilities ?? null };
+  // Live migration is for platform admins, on providers that can do it.
+  const canMigrate = Boolean(user?.isAdmin && machine.host && context.capabilities?.migrate);
+  const migrationBlocker = migrateBlocker(machine, context.capabilities);
 
   async function run(actionName: MachineAction) {
     setConfirmDelete(false);
@@ -114,6 +121,27 @@ export function MachineDetails({ machineId }: { machineId: string }) {
               </span>
             );
           })}
+          {canMigrate ? (
+            <span className="action">
+              <button
+                type="button"
+                className="btn"
+                aria-disabled={migrationBlocker !== null || action.loading}
+                aria-describedby={migrationBlocker ? 'reason-MIGRATE' : undefined}
+                data-action="MIGRATE"
+                onClick={() => {
+                  if (!migrationBlocker && !action.loading) setChoosingHost(true);
+                }}
+              >
+                Migrate…
+              </button>
+              {migrationBlocker ? (
+                <span className="reason" id="reason-MIGRATE" role="tooltip">
+                  {migrationBlocker}
+                </span>
+              ) : null}
+            </span>
+          ) : null}
         </div>
         {!canWrite ? (
           <p className="muted small" style={{ marginBottom: 0 }}>
@@ -200,6 +228,17 @@ export function MachineDetails({ machineId }: { machineId: string }) {
           activity log.
         </p>
       </ConfirmDialog>
+      {canMigrate ? (
+        <MigrateDialog
+          open={choosingHost}
+          machine={machine}
+          onStarted={(started) => {
+            setChoosingHost(false);
+            setJob(started);
+          }}
+          onClose={() => setChoosingHost(false)}
+        />
+      ) : null}
     </>
   );
 }

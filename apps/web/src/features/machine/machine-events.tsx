@@ -7,7 +7,13 @@ import { EVENTS, EVENTS_LIVE } from '@/graphql/events';
 import type { Event } from '@/graphql/types';
 import { formatDateTime } from '@/lib/format';
 
-const MACHINE_EVENT_TYPES = ['machine.created', 'machine.state_changed'];
+const MACHINE_EVENT_TYPES = [
+  'machine.created',
+  'machine.state_changed',
+  'machine.migrating',
+  'machine.moved',
+  'machine.migration_failed',
+];
 
 /**
  * A machine's history: the project's machine events filtered on the machine (the API filters by

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, HYPERVISORS } from '@levante/connector-api';
 import type { Clock } from '../../clock.ts';
 import type { LocalSettings } from '../../settings.ts';
@@ -15,6 +16,9 @@ import { mapSimState } from './sim-states.ts';
 
 /** Destroyed domains are remembered this long, so a repeated create cannot make a second machine. */
 const TOMBSTONE_MS = 24 * 60 * 60 * 1000;
+
+/** How often a migration under way looks at the clock (a test's manual clock moves when it likes). */
+const MIGRATION_TICK_MS = 25;
 
 /**
  * A site of simulated hosts. Nothing runs in the background: a domain holds
@@ -57,7 +61,7 @@ export class SimDriver implements HypervisorDriver {
   async boot(host: HostTarget, definition: DomainDefinition): Promise<DomainStatus> {
     const existing = this.#domains.get(definition.ref);
     if (existing) return this.#status(existing);
-    if (this.#settings.faults.downHosts.includes(host.ref)) {
+    if (this.#isDown(host.ref)) {
       throw new ConnectorError(
         'CapacityError',
         `Host ${host.ref} is down and cannot take machine "${definition.name}"; choose another host.`,
@@ -96,6 +100,52 @@ export class SimDriver implements HypervisorDriver {
   reset = (ref: string) => this.#operate(ref, 'reset');
   destroy = (ref: string) => this.#operate(ref, 'destroy');
 
+  /**
+   * Moves a running domain to `host` (live migration) and resolves once it
+   * runs there, `migrateDelayMs` (± jitter) later by the driver's clock. The
+   * guest runs on its source meanwhile ('migrating', shown as STARTED), and
+   * stays there when the destination is down by the time the copy is done:
+   * the migration then rejects with CapacityError.
+   */
+  async migrate(ref: string, host: HostTarget): Promise<void> {
+    const domain = this.#domains.get(ref);
+    if (!domain) throw new ConnectorError('NotFound', `The simulator has no machine ${ref}.`);
+    const source = domain.hostRef;
+    if (this.#isDown(source)) {
+      throw new ConnectorError(
+        'ProviderUnavailable',
+        `Host ${source}, where machine "${domain.name}" runs, is down; try again once it is back.`,
+      );
+    }
+    this.#settle(domain);
+    const invalid = (message: string) => new ConnectorError('InvalidRequest', message);
+    if (!SIM_OPERATIONS.migrate.from.includes(domain.state)) {
+      throw invalid(`Machine "${domain.name}" is ${domain.state}; only a running machine can migrate.`);
+    }
+    if (host.ref === source) throw invalid(`Machine "${domain.name}" already runs on host ${source}.`);
+    if (host.hypervisor !== domain.hypervisor) {
+      throw invalid(
+        `Machine "${domain.name}" runs on ${domain.hypervisor} and host ${host.ref} on ${host.hypervisor}: a live migration stays on one hypervisor.`,
+      );
+    }
+    if (this.#isDown(host.ref)) {
+      throw new ConnectorError(
+        'CapacityError',
+        `Host ${host.ref} is down and cannot take machine "${domain.name}"; choose another host.`,
+      );
+    }
+    this.#begin(domain, SIM_OPERATIONS.migrate, host.ref);
+    await this.#save();
+    await this.#finish(domain);
+    await this.#save();
+    if (domain.hostRef !== host.ref) {
+      throw new ConnectorError(
+        'CapacityError',
+        `Host ${host.ref} went down while machine "${domain.name}" was migrating to it; the machine still runs on ${source}.`,
+      );
+    }
+  }
+
   async status(ref: string): Promise<DomainStatus | null> {
     const domain = this.#domains.get(ref);
     if (!domain) return null;
@@ -124,7 +174,7 @@ export class SimDriver implements HypervisorDriver {
   async #operate(ref: string, name: DomainOperation): Promise<void> {
     const domain = this.#domains.get(ref);
     if (!domain) throw new ConnectorError('NotFound', `The simulator has no machine ${ref}.`);
-    if (this.#settings.faults.downHosts.includes(domain.hostRef)) {
+    if (this.#isDown(domain.hostRef)) {
       throw new ConnectorError(
         'ProviderUnavailable',
         `Host ${domain.hostRef}, where machine "${domain.name}" runs, is down; try again once it is back.`,
@@ -142,8 +192,8 @@ export class SimDriver implements HypervisorDriver {
     await this.#save();
   }
 
-  /** Enters the operation's transitional state and sets when (and how) it ends. */
-  #begin(domain: SimDomain, operation: SimOperation): void {
+  /** Enters the operation's transitional state and sets when (and how) it ends; `hostRef`: where a migration goes. */
+  #begin(domain: SimDomain, operation: SimOperation, hostRef?: string): void {
     const now = this.#clock.now();
     const fails = operation.boots && this.#settings.faults.failBootOnHosts.includes(domain.hostRef);
     domain.state = operation.during;
@@ -153,6 +203,7 @@ export class SimDriver implements HypervisorDriver {
       to: fails ? 'crashed' : operation.to,
       doneAt: now + this.#delay(operation.delay),
       error: fails ? `Host ${domain.hostRef} failed to boot the machine: simulated hardware fault` : null,
+      ...(hostRef === undefined ? {} : { hostRef }),
     };
   }
 
@@ -165,12 +216,29 @@ export class SimDriver implements HypervisorDriver {
     domain.changedAt = pending.doneAt;
     domain.pending = null;
     if (domain.state === 'destroyed') domain.addresses = [];
+    // A migration lands on its destination unless that host went down meanwhile.
+    if (pending.hostRef !== undefined && !this.#isDown(pending.hostRef)) domain.hostRef = pending.hostRef;
+  }
+
+  /** Waits, by the driver's clock, until the domain's transition is done, and settles it. */
+  async #finish(domain: SimDomain): Promise<void> {
+    for (;;) {
+      const pending = domain.pending;
+      if (!pending) return;
+      const remaining = pending.doneAt - this.#clock.now();
+      if (remaining <= 0) return this.#settle(domain);
+      await sleep(Math.min(remaining, MIGRATION_TICK_MS));
+    }
+  }
+
+  #isDown(hostRef: string): boolean {
+    return this.#settings.faults.downHosts.includes(hostRef);
   }
 
   /** The configured delay, varied by up to ±jitter. */
   #delay(kind: DelayKind): number {
-    const { bootDelayMs, stopDelayMs, actionDelayMs, jitter } = this.#settings;
-    const base = kind === 'boot' ? bootDelayMs : kind === 'stop' ? stopDelayMs : actionDelayMs;
+    const { jitter } = this.#settings;
+    const base = this.#settings[`${kind}DelayMs`];
     return Math.max(0, Math.round(base * (1 + jitter * (2 * this.#random.next() - 1))));
   }
 

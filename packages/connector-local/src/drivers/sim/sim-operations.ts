@@ -2,7 +2,7 @@ import type { DomainOperation } from '../hypervisor-driver.ts';
 import type { SimState } from './sim-states.ts';
 
 /** Which configured delay an operation takes. */
-export type DelayKind = 'boot' | 'stop' | 'action';
+export type DelayKind = 'boot' | 'stop' | 'action' | 'migrate';
 
 export interface SimOperation {
   /** Native states the hypervisor accepts the operation in. */
@@ -17,7 +17,7 @@ export interface SimOperation {
 }
 
 /** What each operation does to a simulated domain, the way a hypervisor would. */
-export const SIM_OPERATIONS: Readonly<Record<DomainOperation | 'boot', SimOperation>> = {
+export const SIM_OPERATIONS: Readonly<Record<DomainOperation | 'boot' | 'migrate', SimOperation>> = {
   boot: { from: [], during: 'building', to: 'running', delay: 'boot', boots: true },
   start: { from: ['shutoff'], during: 'booting', to: 'running', delay: 'action', boots: true },
   powerOff: {
@@ -32,6 +32,8 @@ export const SIM_OPERATIONS: Readonly<Record<DomainOperation | 'boot', SimOperat
   suspend: { from: ['running'], during: 'saving', to: 'saved', delay: 'action', boots: false },
   resume: { from: ['saved'], during: 'restoring', to: 'running', delay: 'action', boots: false },
   reset: { from: ['running'], during: 'rebooting', to: 'running', delay: 'action', boots: false },
+  /** Live migration: the guest runs throughout and ends up on another host. */
+  migrate: { from: ['running'], during: 'migrating', to: 'running', delay: 'migrate', boots: false },
   destroy: {
     from: ['running', 'shutoff', 'paused', 'saved', 'crashed'],
     during: 'destroying',

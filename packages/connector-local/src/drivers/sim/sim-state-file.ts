@@ -20,8 +20,18 @@ const simDomainSchema = z.object({
   addresses: z.array(z.string()),
   state: z.enum(SIM_STATES),
   error: z.string().nullable(),
-  /** The transition under way: the state it ends in, when (epoch ms), and the error it ends with. */
-  pending: z.object({ to: z.enum(SIM_STATES), doneAt: z.number(), error: z.string().nullable() }).nullable(),
+  /**
+   * The transition under way: the state it ends in, when (epoch ms), the error
+   * it ends with, and for a live migration the host the domain ends up on.
+   */
+  pending: z
+    .object({
+      to: z.enum(SIM_STATES),
+      doneAt: z.number(),
+      error: z.string().nullable(),
+      hostRef: z.string().optional(),
+    })
+    .nullable(),
   /** When `state` was entered (epoch ms). */
   changedAt: z.number(),
 });

@@ -14,6 +14,8 @@ export const SIM_STATES = [
   'saved',
   'restoring',
   'rebooting',
+  /** Live migration to another host under way; the guest keeps running. */
+  'migrating',
   'destroying',
   'destroyed',
   'crashed',
@@ -34,6 +36,8 @@ export const STATE_MAP: Readonly<Record<SimState, MachineState>> = {
   saved: 'SUSPENDED',
   restoring: 'STARTING',
   rebooting: 'RESTARTING',
+  // CIMI has no migrating state: the machine runs throughout, on its old host and then on the new one.
+  migrating: 'STARTED',
   destroying: 'DELETING',
   destroyed: 'DELETED',
   crashed: 'ERROR',

@@ -1,0 +1,512 @@
+import { randomUUID } from 'node:crypto';
+import type { ConnectorRegistry } from '@levante/connector-api';
+import {
+  type JobRow,
+  type LocationRow,
+  locations,
+  type MachineConfigurationRow,
+  type MachineImageRow,
+  type MachineRow,
+  machineConfigurations,
+  machineImages,
+  machines,
+  type PlacementGroupRow,
+  type ProjectRow,
+  type ProviderAccountRow,
+  type ProviderRow,
+  placementGroups,
+  projectAccounts,
+  projects,
+  providerAccounts,
+  providers,
+  type Transaction,
+  uniqueViolation,
+} from '@levante/db';
+import { type Actor, badInput, conflict, LevanteError, notFound } from '@levante/domain';
+import { type Hypervisor, placeMachine } from '@levante/scheduler';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { Batcher, type Settled } from '../batching/batcher.ts';
+import type { EventInput } from '../events/event-log.ts';
+import {
+  claimHosts,
+  groupMemberHosts,
+  type LoadedHost,
+  loadHostCandidates,
+} from '../hosts/host-placement.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { authorizeProject } from '../projects/project-access.ts';
+import {
+  assertWithinQuota,
+  hasLimits,
+  type Limits,
+  projectLimits,
+  projectUsage,
+} from '../quotas/quota-usage.ts';
+import type { RecordEvents, UnitOfWork } from '../unit-of-work.ts';
+import type { InventoryItem } from './machine.queries.ts';
+import { machineSummary } from './machine-view.ts';
+
+export const CREATE_MACHINE_JOB = 'machine.create';
+
+export interface CreateMachineInput {
+  readonly projectId: string;
+  readonly accountId: string;
+  readonly locationId: string;
+  readonly imageId: string;
+  readonly configurationId: string;
+  readonly name: string;
+  readonly placementGroupId?: string | null;
+  /** Platform admins only: the host to use, still checked by the scheduler's filters. */
+  readonly hostId?: string | null;
+  readonly userData?: string | null;
+}
+
+/** A create whose input has passed the checks that need no database. */
+export interface CreateRequest {
+  readonly actor: Actor;
+  readonly input: CreateMachineInput;
+  readonly name: string;
+}
+
+export interface MachineWithJob {
+  readonly machine: MachineRow;
+  readonly job: JobRow;
+}
+
+/** A new machine as the inventory shows it, from the rows its create had in hand. */
+export interface CreatedMachine extends MachineWithJob {
+  readonly item: InventoryItem;
+}
+
+/** How often a batch is tried again when other replicas took the hosts it chose. */
+const CLAIM_ATTEMPTS = 3;
+
+/**
+ * Writes new machines in CREATING, their jobs and their events. Creates that
+ * arrive together are checked one by one but written together, in one
+ * transaction (see Batcher): what they share (the project, its quota, the
+ * offer, the hosts of a location) is read once, and each placement sees the
+ * capacity the ones before it took.
+ */
+export class MachineCreation {
+  readonly #batcher = new Batcher<CreateRequest, CreatedMachine>((requests) => this.#createAll(requests));
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly queue: JobQueue,
+    private readonly registry: ConnectorRegistry,
+  ) {}
+
+  create(request: CreateRequest): Promise<CreatedMachine> {
+    return this.#batcher.submit(request);
+  }
+
+  async #createAll(requests: readonly CreateRequest[]): Promise<Settled<CreatedMachine>[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.uow.run((tx, _record, recordAll) =>
+          new CreateBatch(tx, this.registry, requests).write(this.queue, recordAll),
+        );
+      } catch (error) {
+        if (error instanceof HostTaken && attempt < CLAIM_ATTEMPTS) continue;
+        if (error instanceof HostTaken) {
+          const busy = new LevanteError(
+            'PROVIDER_ERROR',
+            'The hosts this machine could go to were taken by other requests meanwhile; try again.',
+            { details: { providerError: 'CapacityError' } },
+          );
+          return requests.map(() => ({ error: busy }));
+        }
+        // Alone, a name taken by a concurrent create is this request's conflict; in a batch, the
+        // Batcher runs each request alone to find out which.
+        if (requests.length === 1 && uniqueViolation(error) === 'machines_project_name_key') {
+          return [{ error: nameTaken(requests[0]!.name) }];
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+/** Another replica claimed the capacity a batch counted on: the batch is tried again from fresh rows. */
+class HostTaken extends Error {}
+
+interface Offer {
+  readonly account: ProviderAccountRow;
+  readonly provider: ProviderRow;
+  readonly location: LocationRow;
+  readonly image: MachineImageRow;
+  readonly configuration: MachineConfigurationRow;
+  readonly usesHosts: boolean;
+}
+
+interface Group {
+  readonly row: PlacementGroupRow;
+  /** Hosts holding members, this batch's included. */
+  readonly hosts: Set<string>;
+}
+
+interface Quota {
+  readonly limits: Limits;
+  usage: { machines: number; vcpus: number; memoryMiB: number; storageGiB: number };
+}
+
+interface Admitted {
+  readonly index: number;
+  readonly request: CreateRequest;
+  readonly project: ProjectRow;
+  readonly offer: Offer;
+  readonly group: Group | null;
+  readonly host: LoadedHost | null;
+  readonly placement: string | null;
+}
+
+/**
+ * One batch's transaction. It reads everything its requests need up front,
+ * every read at once (they travel to the database together, in one round
+ * trip), then admits the requests one by one in memory, then writes them all
+ * at once: a handful of round trips per batch, whatever its size.
+ */
+class CreateBatch {
+  readonly #loads = new Map<string, Promise<unknown>>();
+  /** What this batch takes of each host. */
+  readonly #claims = new Map<string, { vcpus: number; memoryMiB: number; diskGiB: number }>();
+
+  constructor(
+    private readonly tx: Transaction,
+    private readonly registry: ConnectorRegistry,
+    private readonly requests: readonly CreateRequest[],
+  ) {}
+
+  async write(queue: JobQueue, recordAll: RecordEvents): Promise<Settled<CreatedMachine>[]> {
+    await this.#readAhead();
+    const results: Settled<CreatedMachine>[] = [];
+    const admitted: Admitted[] = [];
+    for (const [index, request] of this.requests.entries()) {
+      try {
+        admitted.push(await this.#admit(index, request));
+      } catch (error) {
+        if (!(error instanceof LevanteError)) throw error;
+        results[index] = { error };
+      }
+    }
+    if (admitted.length === 0) return results;
+
+    const now = new Date();
+    const created = admitted.map((a) => ({ ...a, machine: machineRow(a, now), jobId: randomUUID() }));
+    // Statements sent together run in no set order: the jobs, which refer to the machines, go after.
+    const [claimed] = await Promise.all([
+      claimHosts(this.tx, this.#claims),
+      this.tx.insert(machines).values(created.map((c) => c.machine)),
+      recordAll(created.map((c) => createdEvent(c, c.jobId))),
+    ]);
+    const jobs = await queue.enqueueAll(
+      this.tx,
+      created.map(({ request, machine, jobId }) => ({
+        id: jobId,
+        kind: CREATE_MACHINE_JOB,
+        projectId: machine.projectId,
+        machineId: machine.id,
+        payload: { userData: request.input.userData ?? null },
+        idempotencyKey: `create:${machine.id}`,
+        createdBy: request.actor.userId,
+      })),
+    );
+    if (claimed.size < this.#claims.size) throw new HostTaken();
+    for (const [i, { index, machine, offer, host }] of created.entries()) {
+      const item: InventoryItem = {
+        machine,
+        provider: offer.provider,
+        location: offer.location,
+        host: host?.row ?? null,
+        imageName: offer.image.name,
+        configurationName: offer.configuration.name,
+      };
+      results[index] = { value: { machine, job: jobs[i]!, item } };
+    }
+    return results;
+  }
+
+  /** Starts every read the requests need, all at once, and waits for them; failures wait for #admit. */
+  async #readAhead(): Promise<void> {
+    await Promise.allSettled(
+      this.requests.flatMap(({ actor, input }) => [
+        this.#access(actor, input.projectId),
+        this.#offer(input),
+        this.#takenNames(input.projectId),
+        this.#quota(input.projectId),
+        ...(input.placementGroupId ? [this.#group(input.projectId, input.placementGroupId)] : []),
+      ]),
+    );
+    // The hosts of the offers' locations, once the offers are known.
+    await Promise.allSettled(
+      this.requests.map(async ({ input }) => {
+        const offer = await this.#offer(input);
+        if (offer.usesHosts) await this.#hosts(offer);
+      }),
+    );
+  }
+
+  async #admit(index: number, request: CreateRequest): Promise<Admitted> {
+    const { actor, input, name } = request;
+    const { project } = await this.#access(actor, input.projectId);
+    const offer = await this.#offer(input);
+    const group = input.placementGroupId ? await this.#group(project.id, input.placementGroupId) : null;
+    const taken = await this.#takenNames(project.id);
+    if (taken.has(name.toLowerCase())) throw nameTaken(name);
+    const { configuration } = offer;
+    const need = {
+      machines: 1,
+      vcpus: configuration.vcpus,
+      memoryMiB: configuration.memoryMiB,
+      storageGiB: configuration.diskGiB,
+    };
+    const quota = await this.#quota(project.id);
+    if (quota) assertWithinQuota(project.name, quota.limits, quota.usage, need);
+    const placed = offer.usesHosts
+      ? this.#place(await this.#hosts(offer), offer, group, input.hostId ?? null)
+      : null;
+
+    // Admitted: what it takes is counted for the requests after it.
+    taken.add(name.toLowerCase());
+    if (quota) {
+      quota.usage = {
+        machines: quota.usage.machines + 1,
+        vcpus: quota.usage.vcpus + need.vcpus,
+        memoryMiB: quota.usage.memoryMiB + need.memoryMiB,
+        storageGiB: quota.usage.storageGiB + need.storageGiB,
+      };
+    }
+    return {
+      index,
+      request,
+      project,
+      offer,
+      group,
+      host: placed?.host ?? null,
+      placement: placed?.summary ?? null,
+    };
+  }
+
+  /** Loads once per batch; a failure is remembered too, and given to every request that shares the key. */
+  #once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let loading = this.#loads.get(key) as Promise<T> | undefined;
+    if (!loading) {
+      loading = load();
+      loading.catch(() => {});
+      this.#loads.set(key, loading);
+    }
+    return loading;
+  }
+
+  #access(actor: Actor, projectId: string) {
+    return this.#once(`access:${actor.userId}:${projectId}`, () =>
+      authorizeProject(this.tx, actor, projectId, 'resource.write'),
+    );
+  }
+
+  /** What the request asks of its account; read in four statements sent together. */
+  #offer(input: CreateMachineInput): Promise<Offer> {
+    const key = `offer:${input.projectId}:${input.accountId}:${input.locationId}:${input.imageId}:${input.configurationId}`;
+    return this.#once(key, async () => {
+      const { tx } = this;
+      const [[account], [location], [image], [configuration]] = await Promise.all([
+        tx
+          .select({ account: providerAccounts, provider: providers })
+          .from(projectAccounts)
+          .innerJoin(providerAccounts, eq(providerAccounts.id, projectAccounts.accountId))
+          .innerJoin(providers, eq(providers.id, providerAccounts.providerId))
+          .where(
+            and(
+              eq(projectAccounts.projectId, input.projectId),
+              eq(projectAccounts.accountId, input.accountId),
+            ),
+          ),
+        tx.select().from(locations).where(eq(locations.id, input.locationId)),
+        tx
+          .select({ image: machineImages, location: locations })
+          .from(machineImages)
+          .innerJoin(locations, eq(locations.id, machineImages.locationId))
+          .where(and(eq(machineImages.id, input.imageId), eq(machineImages.accountId, input.accountId))),
+        tx
+          .select()
+          .from(machineConfigurations)
+          .where(
+            and(
+              eq(machineConfigurations.id, input.configurationId),
+              eq(machineConfigurations.accountId, input.accountId),
+            ),
+          ),
+      ]);
+      if (!account) throw notFound('Provider account');
+      if (!location || location.providerId !== account.provider.id) throw notFound('Location');
+      if (!image) throw notFound('Image');
+      if (image.image.locationId !== location.id) {
+        throw badInput(
+          'imageId',
+          `Image ${image.image.name} is offered in ${image.location.name}, not in ${location.name}.`,
+        );
+      }
+      if (!configuration) throw notFound('Configuration');
+      if (configuration.locationId !== location.id) {
+        throw badInput(
+          'configurationId',
+          `Configuration ${configuration.name} is not offered in ${location.name}.`,
+        );
+      }
+      if (configuration.diskGiB < image.image.minDiskGiB) {
+        throw badInput(
+          'configurationId',
+          `Image ${image.image.name} needs a disk of ${image.image.minDiskGiB} GiB; ${configuration.name} has ${configuration.diskGiB} GiB.`,
+        );
+      }
+      const { capabilities } = await this.registry.get(account.provider.kind);
+      return { ...account, location, image: image.image, configuration, usesHosts: capabilities.hosts };
+    });
+  }
+
+  #group(projectId: string, groupId: string): Promise<Group> {
+    return this.#once(`group:${projectId}:${groupId}`, async () => {
+      const [[row], hosts] = await Promise.all([
+        this.tx
+          .select()
+          .from(placementGroups)
+          .where(and(eq(placementGroups.id, groupId), eq(placementGroups.projectId, projectId)))
+          .for('update'),
+        groupMemberHosts(this.tx, groupId),
+      ]);
+      if (!row) throw notFound('Placement group');
+      return { row, hosts };
+    });
+  }
+
+  /** Which of this batch's names the project already uses (lower-cased), read in one statement. */
+  #takenNames(projectId: string): Promise<Set<string>> {
+    return this.#once(`names:${projectId}`, async () => {
+      const wanted = this.requests
+        .filter((r) => r.input.projectId === projectId)
+        .map((r) => r.name.toLowerCase());
+      const rows = await this.tx
+        .select({ name: sql<string>`lower(${machines.name})` })
+        .from(machines)
+        .where(
+          and(
+            eq(machines.projectId, projectId),
+            inArray(sql`lower(${machines.name})`, wanted),
+            ne(machines.state, 'DELETED'),
+          ),
+        );
+      return new Set(rows.map((row) => row.name));
+    });
+  }
+
+  /** The project's limits and usage; null without limits. With limits, creates in it queue on its row. */
+  #quota(projectId: string): Promise<Quota | null> {
+    return this.#once(`quota:${projectId}`, async () => {
+      const limits = await projectLimits(this.tx, projectId);
+      if (!hasLimits(limits)) return null;
+      await this.tx
+        .select({ id: projects.id })
+        .from(projects)
+        .where(eq(projects.id, projectId))
+        .for('update');
+      return { limits, usage: await projectUsage(this.tx, projectId) };
+    });
+  }
+
+  #hosts({ provider, location }: Offer): Promise<LoadedHost[]> {
+    return this.#once(`hosts:${provider.id}:${location.id}`, () =>
+      loadHostCandidates(this.tx, {
+        providerId: provider.id,
+        locationId: location.id,
+        location: location.ref,
+      }),
+    );
+  }
+
+  /** Chooses a host with the capacity this batch's earlier placements left, and counts what it takes. */
+  #place(
+    hosts: LoadedHost[],
+    { location, image, configuration }: Offer,
+    group: Group | null,
+    hostHint: string | null,
+  ): { host: LoadedHost; summary: string } {
+    if (group) for (const host of hosts) if (group.hosts.has(host.id)) host.groupIds.add(group.row.id);
+    const decision = placeMachine(hosts, {
+      vcpus: configuration.vcpus,
+      memoryMiB: configuration.memoryMiB,
+      diskGiB: configuration.diskGiB,
+      location: location.ref,
+      hypervisors: image.hypervisors as Hypervisor[],
+      group: group ? { id: group.row.id, policy: group.row.policy, hasMembers: group.hosts.size > 0 } : null,
+      hostHint,
+    });
+    const host = hosts.find((h) => h.id === decision.hostId);
+    if (!host) {
+      throw new LevanteError('PROVIDER_ERROR', decision.explanation.summary, {
+        details: { providerError: 'CapacityError', placement: decision.explanation },
+      });
+    }
+    host.allocatedVcpus += configuration.vcpus;
+    host.allocatedMemoryMiB += configuration.memoryMiB;
+    host.allocatedDiskGiB += configuration.diskGiB;
+    host.machineCount += 1;
+    if (group) {
+      group.hosts.add(host.id);
+      host.groupIds.add(group.row.id);
+    }
+    const claim = this.#claims.get(host.id) ?? { vcpus: 0, memoryMiB: 0, diskGiB: 0 };
+    claim.vcpus += configuration.vcpus;
+    claim.memoryMiB += configuration.memoryMiB;
+    claim.diskGiB += configuration.diskGiB;
+    this.#claims.set(host.id, claim);
+    return { host, summary: decision.explanation.summary };
+  }
+}
+
+function machineRow({ request, project, offer, group, host }: Admitted, now: Date): MachineRow {
+  const { account, provider, location, image, configuration } = offer;
+  return {
+    id: randomUUID(),
+    projectId: project.id,
+    accountId: account.id,
+    providerId: provider.id,
+    locationId: location.id,
+    imageId: image.id,
+    configurationId: configuration.id,
+    hostId: host?.id ?? null,
+    placementGroupId: group?.row.id ?? null,
+    name: request.name,
+    state: 'CREATING',
+    providerRef: null,
+    vcpus: configuration.vcpus,
+    memoryMiB: configuration.memoryMiB,
+    diskGiB: configuration.diskGiB,
+    addresses: [],
+    error: null,
+    createdBy: request.actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function createdEvent(
+  { request, project, offer, host, placement, machine }: Admitted & { machine: MachineRow },
+  jobId: string,
+): EventInput {
+  const { actor } = request;
+  const { provider, location, image, configuration } = offer;
+  return {
+    type: 'machine.created',
+    actor,
+    projectId: project.id,
+    subjectType: 'Machine',
+    subjectId: machine.id,
+    summary: `${actor.username} asked for machine ${machine.name} (${configuration.name}, ${image.name}) on ${provider.name} in ${location.name}${host ? `, host ${host.name}` : ''}.`,
+    after: { ...machineSummary(machine), jobId, placement },
+  };
+}
+
+function nameTaken(name: string): LevanteError {
+  return conflict(`Project already has a machine named "${name}".`, 'name');
+}

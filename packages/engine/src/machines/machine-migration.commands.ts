@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { type ConnectorRegistry, capabilitiesFor, type Hypervisor } from '@levante/connector-api';
+import {
+  type Executor,
+  hosts,
+  type JobRow,
+  jobs,
+  type LocationRow,
+  locations,
+  type MachineRow,
+  machineImages,
+  machines,
+  placementGroups,
+  providers,
+} from '@levante/db';
+import {
+  type Actor,
+  badInput,
+  invalidState,
+  type MachineState,
+  notFound,
+  TRANSITIONAL_STATES,
+} from '@levante/domain';
+import { and, eq, inArray } from 'drizzle-orm';
+import { reserveMigrationTarget } from '../hosts/host-placement.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { assertPlatformAdmin } from '../projects/project-access.ts';
+import type { UnitOfWork } from '../unit-of-work.ts';
+import { machineSummary } from './machine-view.ts';
+import type { MigrationPayload } from './migrate-machine.job.ts';
+
+export const MIGRATE_MACHINE_JOB = 'machine.migrate';
+
+/** Event types of a migration: asked for, done (the placement map shows `moved`), given up. */
+export const MACHINE_MIGRATING = 'machine.migrating';
+export const MACHINE_MOVED = 'machine.moved';
+export const MACHINE_MIGRATION_FAILED = 'machine.migration_failed';
+
+/** The machine as it is (still STARTED on its host) and the job that moves it. */
+export interface MigrationStarted {
+  readonly machine: MachineRow;
+  readonly job: JobRow;
+}
+
+/** Live migration: platform admins move running machines between the hosts of a location. */
+export class MachineMigrationCommands {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly queue: JobQueue,
+    private readonly registry: ConnectorRegistry,
+  ) {}
+
+  /**
+   * Moves a STARTED machine to host `hostId` of its location while it runs.
+   * In one transaction: checks the machine, its provider and the host (with
+   * the scheduler's filters, as an admin's host hint at create), reserves the
+   * machine's capacity on that host, enqueues the job that asks the provider,
+   * and records the request. CIMI has no migrating state: the machine stays
+   * STARTED on its host until the job has moved it.
+   */
+  async migrate(actor: Actor, machineId: string, hostId: string): Promise<MigrationStarted> {
+    assertPlatformAdmin(actor);
+    const result = await this.uow.run(async (tx, record) => {
+      const [found] = await tx
+        .select({ machine: machines, provider: providers, location: locations })
+        .from(machines)
+        .innerJoin(providers, eq(providers.id, machines.providerId))
+        .innerJoin(locations, eq(locations.id, machines.locationId))
+        .where(eq(machines.id, machineId))
+        .for('update', { of: machines });
+      if (!found || found.machine.state === 'DELETED') throw notFound('Machine');
+      const { machine, provider, location } = found;
+      assertStarted(machine);
+      const capabilities = capabilitiesFor(await this.registry.get(provider.kind), provider.settings);
+      if (!capabilities.migrate) throw badInput('machineId', `${provider.name} cannot migrate machines.`);
+      await assertNotMigrating(tx, machine);
+
+      const [target] = await tx
+        .select({ host: hosts, location: locations })
+        .from(hosts)
+        .innerJoin(locations, eq(locations.id, hosts.locationId))
+        .where(eq(hosts.id, hostId));
+      if (!target) throw notFound('Host');
+      assertSameSite(machine, provider.name, location, target);
+      const source = machine.hostId
+        ? (await tx.select().from(hosts).where(eq(hosts.id, machine.hostId)))[0]
+        : undefined;
+      if (target.host.id === machine.hostId) {
+        throw badInput('hostId', `Machine ${machine.name} already runs on host ${target.host.name}.`);
+      }
+      const group = machine.placementGroupId
+        ? (
+            await tx
+              .select()
+              .from(placementGroups)
+              .where(eq(placementGroups.id, machine.placementGroupId))
+              .for('update')
+          )[0]
+        : undefined;
+      const placement = await reserveMigrationTarget(tx, {
+        providerId: provider.id,
+        locationId: location.id,
+        location: location.ref,
+        vcpus: machine.vcpus,
+        memoryMiB: machine.memoryMiB,
+        diskGiB: machine.diskGiB,
+        // A running guest keeps its hypervisor: the image's list only matters without a known host.
+        hypervisors: source ? [source.hypervisor] : await imageHypervisors(tx, machine),
+        group: group ? { id: group.id, policy: group.policy } : null,
+        machineId: machine.id,
+        machineName: machine.name,
+        hostId: target.host.id,
+      });
+
+      const payload: MigrationPayload = {
+        hostId: target.host.id,
+        hostName: target.host.name,
+        fromHostId: machine.hostId,
+        fromHostName: source?.name ?? null,
+        vcpus: machine.vcpus,
+        memoryMiB: machine.memoryMiB,
+        diskGiB: machine.diskGiB,
+      };
+      const job = await this.queue.enqueue(tx, {
+        kind: MIGRATE_MACHINE_JOB,
+        projectId: machine.projectId,
+        machineId: machine.id,
+        payload,
+        idempotencyKey: `migrate:${machine.id}:${randomUUID()}`,
+        createdBy: actor.userId,
+      });
+      await record({
+        type: MACHINE_MIGRATING,
+        actor,
+        projectId: machine.projectId,
+        subjectType: 'Machine',
+        subjectId: machine.id,
+        summary: `${actor.username} asked to move machine ${machine.name} from host ${source?.name ?? '(none)'} to host ${target.host.name} while it runs.`,
+        before: { hostId: machine.hostId },
+        after: {
+          ...machineSummary(machine),
+          jobId: job.id,
+          targetHostId: target.host.id,
+          placement: placement.summary,
+        },
+      });
+      return { machine, job };
+    });
+    this.queue.notify();
+    return result;
+  }
+}
+
+function assertStarted(machine: MachineRow): void {
+  if (machine.state === 'STARTED') return;
+  if (TRANSITIONAL_STATES.has(machine.state as MachineState)) {
+    throw invalidState(
+      `Machine "${machine.name}" is ${machine.state}; wait until it has finished: only a STARTED machine can migrate.`,
+    );
+  }
+  throw invalidState(
+    `Machine "${machine.name}" is ${machine.state}; only a STARTED machine can migrate (it moves while it runs).`,
+  );
+}
+
+/**
+ * One migration at a time, and nothing else while a hypervisor copies the
+ * machine: it stays STARTED meanwhile, so its state cannot say so. `during`:
+ * the migration jobs that count (a queued one has not reached the provider).
+ */
+export async function assertNotMigrating(
+  tx: Executor,
+  machine: MachineRow,
+  during: readonly ('queued' | 'running')[] = ['queued', 'running'],
+): Promise<void> {
+  const [pending] = await tx
+    .select({ payload: jobs.payload })
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.machineId, machine.id),
+        eq(jobs.kind, MIGRATE_MACHINE_JOB),
+        inArray(jobs.state, [...during]),
+      ),
+    )
+    .limit(1);
+  if (pending) {
+    const to = (pending.payload as Partial<MigrationPayload>).hostName ?? 'another host';
+    throw invalidState(
+      `Machine "${machine.name}" is already moving to ${to}; wait until that migration has finished.`,
+    );
+  }
+}
+
+/** The target must be a host of the machine's own provider and location. */
+function assertSameSite(
+  machine: MachineRow,
+  providerName: string,
+  location: LocationRow,
+  target: { host: { name: string; providerId: string; locationId: string }; location: LocationRow },
+): void {
+  if (target.host.providerId !== machine.providerId) {
+    throw badInput(
+      'hostId',
+      `Host ${target.host.name} is not a host of ${providerName}, where machine ${machine.name} runs.`,
+    );
+  }
+  if (target.host.locationId !== machine.locationId) {
+    throw badInput(
+      'hostId',
+      `Host ${target.host.name} is in ${target.location.name}; machine ${machine.name} can only move within ${location.name}.`,
+    );
+  }
+}
+
+async function imageHypervisors(tx: Executor, machine: MachineRow): Promise<Hypervisor[]> {
+  if (!machine.imageId) return [];
+  const [image] = await tx
+    .select({ hypervisors: machineImages.hypervisors })
+    .from(machineImages)
+    .where(eq(machineImages.id, machine.imageId));
+  return (image?.hypervisors ?? []) as Hypervisor[];
+}
