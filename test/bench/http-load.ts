@@ -11,10 +11,13 @@ export interface HttpLoadOptions {
   readonly url: string;
   readonly token: string | null;
   readonly query: string;
+  /** Each `{i}` in a string value becomes the operation's number: unique names, say. */
   readonly variables?: Record<string, unknown>;
   readonly concurrency: number;
   readonly durationMs: number;
   readonly warmupMs?: number;
+  /** Send this many operations, then stop. */
+  readonly count?: number;
 }
 
 /**
@@ -47,13 +50,19 @@ async function workerMain(options: HttpLoadOptions): Promise<LoadResult> {
       durationMs: options.durationMs,
       concurrency: options.concurrency,
       ...(options.warmupMs ? { warmupMs: options.warmupMs } : {}),
-      operation: async () => {
-        await http.request(options.query, options.variables ?? {}, options.token);
+      ...(options.count ? { count: options.count } : {}),
+      operation: async (index) => {
+        await http.request(options.query, numbered(options.variables ?? {}, index), options.token);
       },
     });
   } finally {
     http.close();
   }
+}
+
+function numbered(variables: Record<string, unknown>, index: number): Record<string, unknown> {
+  const text = JSON.stringify(variables);
+  return text.includes('{i}') ? JSON.parse(text.replaceAll('{i}', String(index))) : variables;
 }
 
 if (!isMainThread && parentPort) {

@@ -43,7 +43,10 @@ export interface LoadOptions {
   readonly concurrency: number;
   /** Load applied first and not counted, so JIT and pools are warm. */
   readonly warmupMs?: number;
-  readonly operation: () => Promise<void>;
+  /** Stop after this many operations in all, even before `durationMs`. */
+  readonly count?: number;
+  /** `index` counts the operations started, from 0 (warm-up ones are not counted). */
+  readonly operation: (index: number) => Promise<void>;
 }
 
 export interface LoadResult {
@@ -76,12 +79,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 async function runLoops(options: LoadOptions, durationMs: number, record: (latency: number) => void) {
   const deadline = performance.now() + durationMs;
+  const count = options.count ?? Number.POSITIVE_INFINITY;
+  let started = 0;
   let failure: { error: unknown } | null = null;
   const loop = async () => {
-    while (!failure && performance.now() < deadline) {
+    while (!failure && performance.now() < deadline && started < count) {
+      const index = started++;
       const start = performance.now();
       try {
-        await options.operation();
+        await options.operation(index);
       } catch (error) {
         failure ??= { error };
         return;

@@ -24,6 +24,14 @@ const cannotMigrate = new ConnectorRegistry().register('local', async () => ({
   variantCapabilities: undefined,
 }));
 
+/** Called once the provider has moved the machine for the worker that then "dies". */
+let providerMoved: () => void = () => {};
+/** Resolves at the next move the "dying" connector makes. */
+const nextMove = () =>
+  new Promise<void>((resolve) => {
+    providerMoved = resolve;
+  });
+
 /** The local connector, except that the worker "dies" right after the provider moved a machine. */
 const dyingAfterMigrate = new ConnectorRegistry().register('local', async () => ({
   ...localConnectorFactory,
@@ -34,9 +42,13 @@ const dyingAfterMigrate = new ConnectorRegistry().register('local', async () => 
         if (property === 'migrateMachine') {
           return async (...args: Parameters<NonNullable<Connector['migrateMachine']>>) => {
             await real.migrateMachine!(...args);
-            return new Promise((_, reject) =>
-              args[2]?.signal?.addEventListener('abort', () => reject(args[2]?.signal?.reason)),
-            );
+            providerMoved();
+            // Hangs until the worker is stopped: it never records what the provider did.
+            const signal = args[2]?.signal;
+            return new Promise((_, reject) => {
+              if (signal?.aborted) reject(signal.reason);
+              else signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+            });
           };
         }
         const value = Reflect.get(target, property, target);
@@ -151,8 +163,10 @@ describe.each(TEST_DATABASE_KINDS)('live migration in the engine on %s', (kind) 
     const before = await allocated();
     const doomed = subject.another({ registry: dyingAfterMigrate });
     const { job } = await doomed.migrations.migrate(subject.admin, id, hostIds['paris-4']!);
+    const moved = nextMove();
     const stuck = doomed.worker.runOnce();
-    // The provider has moved it (its lease renewed at 50 % while it waits); the worker never records it.
+    // The provider has moved it; the worker never records it (its lease renewed at 50 % while it waits).
+    await moved;
     for (let i = 0; i < 500 && (await jobRow(job.id)).progress !== 50; i++)
       await new Promise((r) => setTimeout(r, 10));
     expect(await jobRow(job.id)).toMatchObject({ state: 'running', progress: 50 });

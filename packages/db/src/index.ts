@@ -1,3 +1,4 @@
 export * from './database.ts';
 export * from './pg-errors.ts';
+export * from './recordset.ts';
 export * from './schema/index.ts';

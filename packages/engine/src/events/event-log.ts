@@ -1,4 +1,4 @@
-import { type EventRow, type Executor, events } from '@levante/db';
+import { type EventRow, type Executor, events, recordset } from '@levante/db';
 import type { Actor, LevanteEvent } from '@levante/domain';
 
 export interface EventInput {
@@ -17,18 +17,21 @@ export async function appendEvents(tx: Executor, inputs: readonly EventInput[]):
   if (inputs.length === 0) return [];
   const rows = await tx
     .insert(events)
-    .values(
-      inputs.map((input) => ({
-        type: input.type,
-        actorId: input.actor?.userId ?? null,
-        actorName: input.actor?.username ?? null,
-        projectId: input.projectId,
-        subjectType: input.subjectType,
-        subjectId: input.subjectId,
-        summary: input.summary,
-        before: input.before ?? null,
-        after: input.after ?? null,
-      })),
+    .select(
+      recordset(
+        events,
+        inputs.map((input) => ({
+          type: input.type,
+          actorId: input.actor?.userId ?? null,
+          actorName: input.actor?.username ?? null,
+          projectId: input.projectId,
+          subjectType: input.subjectType,
+          subjectId: input.subjectId,
+          summary: input.summary,
+          before: input.before ?? null,
+          after: input.after ?? null,
+        })),
+      ),
     )
     .returning();
   if (rows.length !== inputs.length) throw new Error('event insert returned fewer rows than it was given');

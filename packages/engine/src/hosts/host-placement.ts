@@ -86,22 +86,24 @@ export async function loadHostCandidates(
   site: { readonly providerId: string; readonly locationId: string; readonly location: string },
   except: string | null = null,
 ): Promise<LoadedHost[]> {
-  const rows = await tx
-    .select()
-    .from(hosts)
-    .where(and(eq(hosts.providerId, site.providerId), eq(hosts.locationId, site.locationId)));
-  const counts = await tx
-    .select({ hostId: machines.hostId, n: sql<number>`count(*)::int` })
-    .from(machines)
-    .innerJoin(hosts, eq(hosts.id, machines.hostId))
-    .where(
-      and(
-        eq(hosts.locationId, site.locationId),
-        notInArray(machines.state, RELEASED),
-        except ? ne(machines.id, except) : undefined,
-      ),
-    )
-    .groupBy(machines.hostId);
+  const [rows, counts] = await Promise.all([
+    tx
+      .select()
+      .from(hosts)
+      .where(and(eq(hosts.providerId, site.providerId), eq(hosts.locationId, site.locationId))),
+    tx
+      .select({ hostId: machines.hostId, n: sql<number>`count(*)::int` })
+      .from(machines)
+      .innerJoin(hosts, eq(hosts.id, machines.hostId))
+      .where(
+        and(
+          eq(hosts.locationId, site.locationId),
+          notInArray(machines.state, RELEASED),
+          except ? ne(machines.id, except) : undefined,
+        ),
+      )
+      .groupBy(machines.hostId),
+  ]);
   const machineCount = new Map(counts.map((c) => [c.hostId, c.n]));
   return rows.map((h) => ({
     row: h,

@@ -2,6 +2,7 @@ import { apiTokens, type Database, sessions, type UserRow, users } from '@levant
 import { type Actor, unauthenticated, usernameSchema, validate } from '@levante/domain';
 import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { Batcher } from '../batching/batcher.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { decoyPasswordHash, verifyPassword } from './password-hasher.ts';
@@ -10,6 +11,9 @@ import { API_TOKEN_PREFIX, hashToken, newSecretToken, SESSION_PREFIX } from './s
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 /** Last-used times are written at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** Credential lookups in flight at once; the requests that come meanwhile share the next ones. */
+const LOOKUPS_AT_ONCE = 1;
 
 const loginSchema = z.object({
   username: usernameSchema,
@@ -33,9 +37,10 @@ export interface LoginResult {
 }
 
 export class Authentication {
-  // Every request runs one of these two: prepared once, they skip building and planning the SQL again.
-  readonly #sessionByHash;
-  readonly #apiTokenByHash;
+  // Every request runs one of these two. Prepared once, they skip building and planning the SQL again;
+  // the lookups of requests that arrive together share one statement.
+  readonly #sessionByHash: Batcher<string, SessionRow | undefined>;
+  readonly #apiTokenByHash: Batcher<string, ApiTokenRow | undefined>;
 
   constructor(
     private readonly db: Database,
@@ -43,20 +48,22 @@ export class Authentication {
     private readonly throttle: LoginThrottle,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.#sessionByHash = db
+    const sessionsByHash = db
       .select({
         id: sessions.id,
+        tokenHash: sessions.tokenHash,
         expiresAt: sessions.expiresAt,
         lastUsedAt: sessions.lastUsedAt,
         user: profileColumns,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.tokenHash, sql.placeholder('hash')))
-      .prepare('levante_session_by_hash');
-    this.#apiTokenByHash = db
+      .where(sql`${sessions.tokenHash} = any(${sql.placeholder('hashes')})`)
+      .prepare('levante_sessions_by_hash');
+    const apiTokensByHash = db
       .select({
         id: apiTokens.id,
+        tokenHash: apiTokens.tokenHash,
         revokedAt: apiTokens.revokedAt,
         expiresAt: apiTokens.expiresAt,
         lastUsedAt: apiTokens.lastUsedAt,
@@ -64,8 +71,16 @@ export class Authentication {
       })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.tokenHash, sql.placeholder('hash')))
-      .prepare('levante_api_token_by_hash');
+      .where(sql`${apiTokens.tokenHash} = any(${sql.placeholder('hashes')})`)
+      .prepare('levante_api_tokens_by_hash');
+    this.#sessionByHash = new Batcher(
+      async (hashes) => byHash(hashes, await sessionsByHash.execute({ hashes })),
+      { concurrency: LOOKUPS_AT_ONCE },
+    );
+    this.#apiTokenByHash = new Batcher(
+      async (hashes) => byHash(hashes, await apiTokensByHash.execute({ hashes })),
+      { concurrency: LOOKUPS_AT_ONCE },
+    );
   }
 
   /** Checks a password and opens a session. `client` is the caller's address, for throttling. */
@@ -118,7 +133,7 @@ export class Authentication {
   }
 
   async #fromSession(token: string): Promise<Authenticated> {
-    const [row] = await this.#sessionByHash.execute({ hash: hashToken(token) });
+    const row = await this.#sessionByHash.submit(hashToken(token));
     const now = this.now();
     if (!row) throw unauthenticated('Your session has ended. Log in again.');
     if (row.expiresAt <= now) throw unauthenticated('Your session has expired. Log in again.');
@@ -130,7 +145,7 @@ export class Authentication {
   }
 
   async #fromApiToken(token: string): Promise<Authenticated> {
-    const [row] = await this.#apiTokenByHash.execute({ hash: hashToken(token) });
+    const row = await this.#apiTokenByHash.submit(hashToken(token));
     const now = this.now();
     if (!row) throw unauthenticated('This API token is not valid.');
     if (row.revokedAt) throw unauthenticated('This API token has been revoked.');
@@ -142,6 +157,29 @@ export class Authentication {
     }
     return { actor: { ...actorOf(row.user), credential: { kind: 'apiToken', id: row.id } }, user: row.user };
   }
+}
+
+interface SessionRow {
+  readonly id: string;
+  readonly tokenHash: string;
+  readonly expiresAt: Date;
+  readonly lastUsedAt: Date;
+  readonly user: UserProfile;
+}
+
+interface ApiTokenRow {
+  readonly id: string;
+  readonly tokenHash: string;
+  readonly revokedAt: Date | null;
+  readonly expiresAt: Date | null;
+  readonly lastUsedAt: Date | null;
+  readonly user: UserProfile;
+}
+
+/** Each hash's row, in the order of `hashes`. */
+function byHash<R extends { tokenHash: string }>(hashes: readonly string[], rows: readonly R[]) {
+  const found = new Map(rows.map((row) => [row.tokenHash, row]));
+  return hashes.map((hash) => ({ value: found.get(hash) }));
 }
 
 function actorOf(user: {

@@ -1,4 +1,5 @@
-import { type Database, type Executor, type JobRow, jobs } from '@levante/db';
+import { randomUUID } from 'node:crypto';
+import { type Database, type Executor, type JobRow, jobs, recordset } from '@levante/db';
 import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 
 export interface JobOutcome {
@@ -26,8 +27,35 @@ export interface NewJob {
  */
 export class JobQueue {
   readonly #waiters = new Set<() => void>();
+  // Every worker runs this all the time: prepared once, it is not built again.
+  readonly #lease;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    const ready = db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(
+        or(
+          and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)),
+          and(eq(jobs.state, 'running'), lt(jobs.leaseExpiresAt, sql`now()`)),
+        ),
+      )
+      .orderBy(jobs.runAfter)
+      .limit(sql.placeholder('limit'))
+      .for('update', { skipLocked: true });
+    this.#lease = db
+      .update(jobs)
+      .set({
+        state: 'running',
+        leaseOwner: sql`${sql.placeholder('owner')}`,
+        leaseExpiresAt: sql`now() + ${sql.placeholder('lease')}::interval`,
+        attempts: sql`${jobs.attempts} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(inArray(jobs.id, ready))
+      .returning()
+      .prepare('levante_lease_jobs');
+  }
 
   async enqueue(tx: Executor, job: NewJob): Promise<JobRow> {
     const [row] = await this.enqueueAll(tx, [job]);
@@ -39,16 +67,19 @@ export class JobQueue {
     if (batch.length === 0) return [];
     const rows = await tx
       .insert(jobs)
-      .values(
-        batch.map((job) => ({
-          ...(job.id ? { id: job.id } : {}),
-          kind: job.kind,
-          projectId: job.projectId,
-          machineId: job.machineId,
-          payload: job.payload ?? {},
-          idempotencyKey: job.idempotencyKey,
-          createdBy: job.createdBy,
-        })),
+      .select(
+        recordset(
+          jobs,
+          batch.map((job) => ({
+            id: job.id ?? randomUUID(),
+            kind: job.kind,
+            projectId: job.projectId,
+            machineId: job.machineId,
+            payload: job.payload ?? {},
+            idempotencyKey: job.idempotencyKey,
+            createdBy: job.createdBy,
+          })),
+        ),
       )
       .onConflictDoUpdate({ target: jobs.idempotencyKey, set: { updatedAt: sql`${jobs.updatedAt}` } })
       .returning();
@@ -80,30 +111,8 @@ export class JobQueue {
   }
 
   /** Leases up to `limit` ready jobs in one statement, oldest first. */
-  async leaseMany(owner: string, leaseMs: number, limit: number): Promise<JobRow[]> {
-    const next = this.db
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(
-        or(
-          and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)),
-          and(eq(jobs.state, 'running'), lt(jobs.leaseExpiresAt, sql`now()`)),
-        ),
-      )
-      .orderBy(jobs.runAfter)
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    return this.db
-      .update(jobs)
-      .set({
-        state: 'running',
-        leaseOwner: owner,
-        leaseExpiresAt: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
-        attempts: sql`${jobs.attempts} + 1`,
-        updatedAt: new Date(),
-      })
-      .where(inArray(jobs.id, next))
-      .returning();
+  leaseMany(owner: string, leaseMs: number, limit: number): Promise<JobRow[]> {
+    return this.#lease.execute({ owner, lease: `${leaseMs} milliseconds`, limit });
   }
 
   /** Extends the lease; false when another worker has taken the job meanwhile. */

@@ -14,7 +14,7 @@ import {
   type ProviderRow,
   providers,
 } from '@levante/db';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Batcher } from '../batching/batcher.ts';
 import type { JobContext, JobHandler } from '../jobs/job-context.ts';
 import { isPermanent, type MachineConvergence } from './machine-convergence.ts';
@@ -25,24 +25,26 @@ import { isPermanent, type MachineConvergence } from './machine-convergence.ts';
  * gets the same machine back, never a second one.
  */
 export function createMachineJob(db: Database, convergence: MachineConvergence): JobHandler {
-  // Jobs that start together read their machines in one statement.
+  // Jobs that start together read their machines in one statement, prepared once.
+  const subjectsById = db
+    .select({
+      machine: machines,
+      location: locations,
+      provider: providers,
+      image: machineImages,
+      configuration: machineConfigurations,
+      host: hosts,
+    })
+    .from(machines)
+    .innerJoin(locations, eq(locations.id, machines.locationId))
+    .innerJoin(providers, eq(providers.id, machines.providerId))
+    .leftJoin(machineImages, eq(machineImages.id, machines.imageId))
+    .leftJoin(machineConfigurations, eq(machineConfigurations.id, machines.configurationId))
+    .leftJoin(hosts, eq(hosts.id, machines.hostId))
+    .where(sql`${machines.id} = any(${sql.placeholder('ids')})`)
+    .prepare('levante_create_subjects');
   const subjects = new Batcher<string, Subject | undefined>(async (ids) => {
-    const rows = await db
-      .select({
-        machine: machines,
-        location: locations,
-        provider: providers,
-        image: machineImages,
-        configuration: machineConfigurations,
-        host: hosts,
-      })
-      .from(machines)
-      .innerJoin(locations, eq(locations.id, machines.locationId))
-      .innerJoin(providers, eq(providers.id, machines.providerId))
-      .leftJoin(machineImages, eq(machineImages.id, machines.imageId))
-      .leftJoin(machineConfigurations, eq(machineConfigurations.id, machines.configurationId))
-      .leftJoin(hosts, eq(hosts.id, machines.hostId))
-      .where(inArray(machines.id, [...new Set(ids)]));
+    const rows = await subjectsById.execute({ ids: [...new Set(ids)] });
     const byId = new Map(rows.map((row) => [row.machine.id, row]));
     return ids.map((id) => ({ value: byId.get(id) }));
   });

@@ -41,7 +41,9 @@ interface MachineReport {
  * hundreds of machines a second.
  */
 export class MachineConvergence {
-  readonly #reports = new Batcher<MachineReport, void>((reports) => this.#writeAll(reports));
+  readonly #reports = new Batcher<MachineReport, void>((reports) => this.#writeAll(reports), {
+    concurrency: 1,
+  });
 
   constructor(
     private readonly uow: UnitOfWork,

@@ -19,6 +19,7 @@ import {
   projects,
   providerAccounts,
   providers,
+  recordset,
   type Transaction,
   uniqueViolation,
 } from '@levante/db';
@@ -78,7 +79,15 @@ export interface CreatedMachine extends MachineWithJob {
   readonly item: InventoryItem;
 }
 
-/** How often a batch is tried again when other replicas took the hosts it chose. */
+/**
+ * Batches written at once. Each batch places its machines with the capacity it
+ * read; claims re-check capacity, quotas queue on the project's row, so
+ * batches side by side stay correct, and they keep the database busy while
+ * another batch waits on a round trip.
+ */
+const CREATE_BATCHES = 1;
+
+/** How often a batch is tried again when other batches or replicas took the hosts it chose. */
 const CLAIM_ATTEMPTS = 3;
 
 /**
@@ -89,7 +98,9 @@ const CLAIM_ATTEMPTS = 3;
  * capacity the ones before it took.
  */
 export class MachineCreation {
-  readonly #batcher = new Batcher<CreateRequest, CreatedMachine>((requests) => this.#createAll(requests));
+  readonly #batcher = new Batcher<CreateRequest, CreatedMachine>((requests) => this.#createAll(requests), {
+    concurrency: CREATE_BATCHES,
+  });
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -197,7 +208,12 @@ class CreateBatch {
     // Statements sent together run in no set order: the jobs, which refer to the machines, go after.
     const [claimed] = await Promise.all([
       claimHosts(this.tx, this.#claims),
-      this.tx.insert(machines).values(created.map((c) => c.machine)),
+      this.tx.insert(machines).select(
+        recordset(
+          machines,
+          created.map((c) => c.machine),
+        ),
+      ),
       recordAll(created.map((c) => createdEvent(c, c.jobId))),
     ]);
     const jobs = await queue.enqueueAll(
@@ -232,18 +248,12 @@ class CreateBatch {
     await Promise.allSettled(
       this.requests.flatMap(({ actor, input }) => [
         this.#access(actor, input.projectId),
-        this.#offer(input),
+        // The hosts of the offer's location, as soon as the offer is known.
+        this.#offer(input).then((offer) => (offer.usesHosts ? this.#hosts(offer) : null)),
         this.#takenNames(input.projectId),
         this.#quota(input.projectId),
         ...(input.placementGroupId ? [this.#group(input.projectId, input.placementGroupId)] : []),
       ]),
-    );
-    // The hosts of the offers' locations, once the offers are known.
-    await Promise.allSettled(
-      this.requests.map(async ({ input }) => {
-        const offer = await this.#offer(input);
-        if (offer.usesHosts) await this.#hosts(offer);
-      }),
     );
   }
 

@@ -30,6 +30,8 @@ export class SimDriver implements HypervisorDriver {
   readonly name = 'sim';
   readonly hypervisors = HYPERVISORS;
   readonly #domains = new Map<string, SimDomain>();
+  /** Every address a domain holds, so that a new one is found without a look at all domains. */
+  readonly #addresses = new Set<string>();
   readonly #clock: Clock;
   readonly #file: SimStateFile | null;
   #settings: LocalSettings;
@@ -48,7 +50,10 @@ export class SimDriver implements HypervisorDriver {
     const snapshot = await driver.#file?.load();
     if (snapshot) {
       driver.#random = new SeededRandom(snapshot.random);
-      for (const domain of snapshot.domains) driver.#domains.set(domain.ref, domain);
+      for (const domain of snapshot.domains) {
+        driver.#domains.set(domain.ref, domain);
+        for (const address of domain.addresses) driver.#addresses.add(address);
+      }
     }
     return driver;
   }
@@ -215,7 +220,10 @@ export class SimDriver implements HypervisorDriver {
     domain.error = pending.error;
     domain.changedAt = pending.doneAt;
     domain.pending = null;
-    if (domain.state === 'destroyed') domain.addresses = [];
+    if (domain.state === 'destroyed') {
+      for (const address of domain.addresses) this.#addresses.delete(address);
+      domain.addresses = [];
+    }
     // A migration lands on its destination unless that host went down meanwhile.
     if (pending.hostRef !== undefined && !this.#isDown(pending.hostRef)) domain.hostRef = pending.hostRef;
   }
@@ -247,10 +255,12 @@ export class SimDriver implements HypervisorDriver {
     const index = this.#settings.locations.findIndex((l) => l.ref === location);
     if (index < 0)
       throw new ConnectorError('InvalidRequest', `The local site has no location "${location}".`);
-    const taken = new Set([...this.#domains.values()].flatMap((d) => d.addresses));
     for (let attempt = 0; attempt < 1_000; attempt++) {
       const address = `10.${index + 1}.${this.#random.int(0, 255)}.${this.#random.int(2, 254)}`;
-      if (!taken.has(address)) return address;
+      if (!this.#addresses.has(address)) {
+        this.#addresses.add(address);
+        return address;
+      }
     }
     throw new ConnectorError('CapacityError', `No private address is left in location "${location}".`);
   }

@@ -45,6 +45,9 @@ const snapshotSchema = z.object({
 });
 export type SimSnapshot = z.infer<typeof snapshotSchema>;
 
+/** The least time between two writes of the state file. */
+const WRITE_SPACING_MS = 20;
+
 /**
  * The simulator's machines in a JSON file of the connection's data directory.
  * Every write replaces the file atomically (temporary file, then rename), one
@@ -54,6 +57,7 @@ export class SimStateFile {
   readonly path: string;
   #writing: Promise<void> = Promise.resolve();
   #queued: Promise<void> | null = null;
+  #directory: Promise<void> | null = null;
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'local-sim.json');
@@ -82,10 +86,20 @@ export class SimStateFile {
    */
   save(snapshot: () => SimSnapshot): Promise<void> {
     this.#queued ??= this.#writing.then(async () => {
+      // A short pause lets the changes of a burst share one write of the whole state.
+      await new Promise((resolve) => setTimeout(resolve, WRITE_SPACING_MS));
       this.#queued = null;
       const text = `${JSON.stringify(snapshot())}\n`;
       const temporary = `${this.path}.${process.pid}.tmp`;
-      await mkdir(dirname(this.path), { recursive: true });
+      // Made once; asked again should that fail.
+      this.#directory ??= mkdir(dirname(this.path), { recursive: true }).then(
+        () => {},
+        (error: unknown) => {
+          this.#directory = null;
+          throw error;
+        },
+      );
+      await this.#directory;
       await writeFile(temporary, text, { mode: 0o600 });
       await rename(temporary, this.path);
     });
