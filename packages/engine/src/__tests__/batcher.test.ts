@@ -6,16 +6,13 @@ function recordingBatcher(fail: (items: readonly number[]) => Settled<number>[] 
   const batches: number[][] = [];
   let release: () => void = () => {};
   let gate: Promise<void> | null = null;
-  const batcher = new Batcher<number, number>(
-    async (items) => {
-      batches.push([...items]);
-      if (gate) await gate;
-      const failed = fail(items);
-      if (failed) return failed;
-      return items.map((n) => ({ value: n * 2 }));
-    },
-    { maxBatch: 4 },
-  );
+  const batcher = new Batcher<number, number>(async (items) => {
+    batches.push([...items]);
+    if (gate) await gate;
+    const failed = fail(items);
+    if (failed) return failed;
+    return items.map((n) => ({ value: n * 2 }));
+  }, 4);
   return {
     batcher,
     batches,

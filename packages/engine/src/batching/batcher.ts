@@ -8,40 +8,36 @@ interface Entry<I, O> {
 }
 
 /**
- * Group commit: the calls made while batches are running wait and run together
+ * Group commit: the calls made while a batch is running wait and run together
  * as the next batch, so under load many requests share one transaction and one
- * round trip per statement, and a lone call still runs at once. At most
- * `concurrency` batches run at a time. A batch that throws as a whole is run
- * again item by item, so one bad item never fails the others and each caller
- * gets its own error.
+ * round trip per statement, and a lone call still runs at once. Batches run one
+ * after another (side by side, batches of creates wait on each other's host
+ * rows, and the extra statements cost more than they save). A batch that throws
+ * as a whole is run again item by item, so one bad item never fails the others
+ * and each caller gets its own error.
  */
 export class Batcher<I, O> {
   readonly #pending: Entry<I, O>[] = [];
-  readonly #maxBatch: number;
-  readonly #concurrency: number;
-  #running = 0;
+  #draining = false;
 
   constructor(
     private readonly process: (items: readonly I[]) => Promise<readonly Settled<O>[]>,
-    options: { readonly maxBatch?: number; readonly concurrency?: number } = {},
-  ) {
-    this.#maxBatch = options.maxBatch ?? 256;
-    this.#concurrency = options.concurrency ?? 1;
-  }
+    private readonly maxBatch = 256,
+  ) {}
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.#pending.push({ item, resolve, reject });
-      if (this.#running < this.#concurrency) void this.#drain();
+      if (!this.#draining) void this.#drain();
     });
   }
 
   async #drain(): Promise<void> {
-    this.#running++;
+    this.#draining = true;
     try {
-      while (this.#pending.length > 0) await this.#run(this.#pending.splice(0, this.#maxBatch));
+      while (this.#pending.length > 0) await this.#run(this.#pending.splice(0, this.maxBatch));
     } finally {
-      this.#running--;
+      this.#draining = false;
     }
   }
 

@@ -12,9 +12,6 @@ export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 /** Last-used times are written at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Credential lookups in flight at once; the requests that come meanwhile share the next ones. */
-const LOOKUPS_AT_ONCE = 1;
-
 const loginSchema = z.object({
   username: usernameSchema,
   password: z.string().min(1, 'Enter your password.').max(256, 'This password is too long.'),
@@ -73,13 +70,11 @@ export class Authentication {
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(sql`${apiTokens.tokenHash} = any(${sql.placeholder('hashes')})`)
       .prepare('levante_api_tokens_by_hash');
-    this.#sessionByHash = new Batcher(
-      async (hashes) => byHash(hashes, await sessionsByHash.execute({ hashes })),
-      { concurrency: LOOKUPS_AT_ONCE },
+    this.#sessionByHash = new Batcher(async (hashes) =>
+      byHash(hashes, await sessionsByHash.execute({ hashes })),
     );
-    this.#apiTokenByHash = new Batcher(
-      async (hashes) => byHash(hashes, await apiTokensByHash.execute({ hashes })),
-      { concurrency: LOOKUPS_AT_ONCE },
+    this.#apiTokenByHash = new Batcher(async (hashes) =>
+      byHash(hashes, await apiTokensByHash.execute({ hashes })),
     );
   }
 

@@ -41,9 +41,7 @@ interface MachineReport {
  * hundreds of machines a second.
  */
 export class MachineConvergence {
-  readonly #reports = new Batcher<MachineReport, void>((reports) => this.#writeAll(reports), {
-    concurrency: 1,
-  });
+  readonly #reports = new Batcher<MachineReport, void>((reports) => this.#writeAll(reports));
 
   constructor(
     private readonly uow: UnitOfWork,

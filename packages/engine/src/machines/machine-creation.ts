@@ -79,15 +79,7 @@ export interface CreatedMachine extends MachineWithJob {
   readonly item: InventoryItem;
 }
 
-/**
- * Batches written at once. Each batch places its machines with the capacity it
- * read; claims re-check capacity, quotas queue on the project's row, so
- * batches side by side stay correct, and they keep the database busy while
- * another batch waits on a round trip.
- */
-const CREATE_BATCHES = 1;
-
-/** How often a batch is tried again when other batches or replicas took the hosts it chose. */
+/** How often a batch is tried again when other replicas took the hosts it chose. */
 const CLAIM_ATTEMPTS = 3;
 
 /**
@@ -98,9 +90,7 @@ const CLAIM_ATTEMPTS = 3;
  * capacity the ones before it took.
  */
 export class MachineCreation {
-  readonly #batcher = new Batcher<CreateRequest, CreatedMachine>((requests) => this.#createAll(requests), {
-    concurrency: CREATE_BATCHES,
-  });
+  readonly #batcher = new Batcher<CreateRequest, CreatedMachine>((requests) => this.#createAll(requests));
 
   constructor(
     private readonly uow: UnitOfWork,
