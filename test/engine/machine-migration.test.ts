@@ -2,20 +2,11 @@ import { type Connector, ConnectorRegistry } from '@levante/connector-api';
 import { localConnectorFactory } from '@levante/connector-local';
 import { jobs, machines } from '@levante/db';
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
-import { LevanteError } from '@levante/domain';
 import type { Engine } from '@levante/engine';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
-
-async function refusal(promise: Promise<unknown>): Promise<LevanteError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof LevanteError)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
-}
+import { refusal } from '../support/refusal.ts';
 
 /** The local connector as registered, with `migrate` declared false. */
 const cannotMigrate = new ConnectorRegistry().register('local', async () => ({

@@ -1,16 +1,7 @@
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
-import { LevanteError } from '@levante/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
-
-async function refusal(promise: Promise<unknown>): Promise<LevanteError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof LevanteError)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
-}
+import { refusal } from '../support/refusal.ts';
 
 describe.each(TEST_DATABASE_KINDS)('refusals of the less travelled mutations on %s', (kind) => {
   let subject: EngineUnderTest;

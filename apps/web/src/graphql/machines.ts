@@ -84,6 +84,20 @@ const JOB_FIELDS = gql`
   }
 `;
 
+/** What every machine mutation answers: the machine as it is now, and the job doing the work. */
+const MACHINE_PAYLOAD_FIELDS = gql`
+  fragment MachinePayloadFields on MachinePayload {
+    machine {
+      ...MachineFields
+    }
+    job {
+      ...JobFields
+    }
+  }
+  ${MACHINE_FIELDS}
+  ${JOB_FIELDS}
+`;
+
 export interface MachineFilter {
   projectId?: string | null;
   providerId?: string | null;
@@ -140,16 +154,10 @@ export const MACHINE_ACTION: TypedDocumentNode<
 > = gql`
   mutation MachineAction($input: MachineActionInput!) {
     machineAction(input: $input) {
-      machine {
-        ...MachineFields
-      }
-      job {
-        ...JobFields
-      }
+      ...MachinePayloadFields
     }
   }
-  ${MACHINE_FIELDS}
-  ${JOB_FIELDS}
+  ${MACHINE_PAYLOAD_FIELDS}
 `;
 
 export const MIGRATE_MACHINE: TypedDocumentNode<
@@ -158,16 +166,10 @@ export const MIGRATE_MACHINE: TypedDocumentNode<
 > = gql`
   mutation MigrateMachine($input: MigrateMachineInput!) {
     migrateMachine(input: $input) {
-      machine {
-        ...MachineFields
-      }
-      job {
-        ...JobFields
-      }
+      ...MachinePayloadFields
     }
   }
-  ${MACHINE_FIELDS}
-  ${JOB_FIELDS}
+  ${MACHINE_PAYLOAD_FIELDS}
 `;
 
 export interface CreateMachineInput {
@@ -187,16 +189,10 @@ export const CREATE_MACHINE: TypedDocumentNode<
 > = gql`
   mutation CreateMachine($input: CreateMachineInput!) {
     createMachine(input: $input) {
-      machine {
-        ...MachineFields
-      }
-      job {
-        ...JobFields
-      }
+      ...MachinePayloadFields
     }
   }
-  ${MACHINE_FIELDS}
-  ${JOB_FIELDS}
+  ${MACHINE_PAYLOAD_FIELDS}
 `;
 
 export const JOB_UPDATED: TypedDocumentNode<{ jobUpdated: Job }, { id: string }> = gql`

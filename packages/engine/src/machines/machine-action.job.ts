@@ -1,8 +1,7 @@
-import { locations, machines, providers } from '@levante/db';
 import { MACHINE_TRANSITIONS, type MachineAction } from '@levante/domain';
-import { eq } from 'drizzle-orm';
 import type { JobHandler } from '../jobs/job-context.ts';
 import { finishQuietly } from './create-machine.job.ts';
+import { jobMachine } from './job-machine.ts';
 import { isPermanent, type MachineConvergence } from './machine-convergence.ts';
 
 /** Sends one lifecycle action to the provider and waits for the state it leads to. */
@@ -10,12 +9,7 @@ export const machineActionJob = (convergence: MachineConvergence): JobHandler =>
   async run(context) {
     const action = context.job.payload.action as MachineAction;
     const transition = MACHINE_TRANSITIONS[action];
-    const [row] = await context.db
-      .select({ machine: machines, location: locations, provider: providers })
-      .from(machines)
-      .innerJoin(locations, eq(locations.id, machines.locationId))
-      .innerJoin(providers, eq(providers.id, machines.providerId))
-      .where(eq(machines.id, context.job.machineId!));
+    const row = await jobMachine(context);
     // Re-check: the command left the machine in the action's transitional state.
     if (row?.machine.state !== transition.during) {
       await finishQuietly(context);

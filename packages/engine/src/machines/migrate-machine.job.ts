@@ -1,10 +1,11 @@
 import { ConnectorError, type MachineInfo } from '@levante/connector-api';
-import { locations, machines, providers } from '@levante/db';
+import { machines } from '@levante/db';
 import { holdsResources, type MachineState } from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import { releaseHost } from '../hosts/host-placement.ts';
 import { type JobContext, type JobHandler, LeaseLostError } from '../jobs/job-context.ts';
 import { providerError } from '../providers/provider-errors.ts';
+import { jobMachine } from './job-machine.ts';
 import { isPermanent } from './machine-convergence.ts';
 import { MACHINE_MIGRATION_FAILED, MACHINE_MOVED } from './machine-migration.commands.ts';
 import { machineSummary } from './machine-view.ts';
@@ -35,12 +36,7 @@ type Ending =
 export const migrateMachineJob: JobHandler = {
   async run(context) {
     const payload = context.job.payload as MigrationPayload;
-    const [row] = await context.db
-      .select({ machine: machines, location: locations, provider: providers })
-      .from(machines)
-      .innerJoin(locations, eq(locations.id, machines.locationId))
-      .innerJoin(providers, eq(providers.id, machines.providerId))
-      .where(eq(machines.id, context.job.machineId!));
+    const row = await jobMachine(context);
     const ref = row?.machine.providerRef
       ? { ref: row.machine.providerRef, location: row.location.ref }
       : null;
