@@ -1,7 +1,7 @@
 import { type Executor, type HostRow, hosts, machines } from '@levante/db';
 import { LevanteError } from '@levante/domain';
 import { type HostCandidate, type Hypervisor, placeMachine } from '@levante/scheduler';
-import { and, eq, gte, inArray, ne, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 
 export interface HostRequest {
   readonly providerId: string;
@@ -13,11 +13,6 @@ export interface HostRequest {
   readonly hypervisors: readonly Hypervisor[];
   readonly group: { readonly id: string; readonly policy: 'affinity' | 'anti-affinity' } | null;
   readonly hostHint: string | null;
-}
-
-export interface HostPlacement {
-  readonly host: HostRow;
-  readonly summary: string;
 }
 
 /** States in which a machine no longer holds its host's capacity. */
@@ -36,13 +31,11 @@ export interface MigrationTargetRequest extends Omit<HostRequest, 'hostHint'> {
  * filters, the way create checks an admin's host hint (capacity with the
  * allocation ratios, state, hypervisor, affinity and anti-affinity with the
  * machine's group), then reserves the machine's capacity there with the same
- * conditional update as creates (`claimHost`). Until the migration ends the machine
- * holds capacity on both hosts: `releaseHost` gives back one or the other.
+ * conditional update as creates (`claimHosts`); answers the scheduler's
+ * summary. Until the migration ends the machine holds capacity on both hosts:
+ * `releaseHost` gives back one or the other.
  */
-export async function reserveMigrationTarget(
-  tx: Executor,
-  request: MigrationTargetRequest,
-): Promise<HostPlacement> {
+export async function reserveMigrationTarget(tx: Executor, request: MigrationTargetRequest): Promise<string> {
   const candidates = await loadHostCandidates(tx, request, request.machineId);
   const groupHosts = request.group ? await groupMemberHosts(tx, request.group.id, request.machineId) : null;
   if (request.group)
@@ -57,8 +50,8 @@ export async function reserveMigrationTarget(
     hostHint: request.hostId,
   });
   if (decision.hostId === request.hostId) {
-    const host = await claimHost(tx, request.hostId, request);
-    if (host) return { host, summary: decision.explanation.summary };
+    const claimed = await claimHosts(tx, new Map([[request.hostId, request]]));
+    if (claimed.size === 1) return decision.explanation.summary;
   }
   const rejected = decision.explanation.rejected.find((r) => r.hostId === request.hostId);
   const name = rejected?.hostName ?? candidates.find((c) => c.id === request.hostId)?.name ?? 'The host';
@@ -197,27 +190,6 @@ export async function claimHosts(tx: Executor, shares: ReadonlyMap<string, HostS
     )
     .returning({ id: hosts.id });
   return new Set(rows.map((row) => row.id));
-}
-
-/** Takes `r` of a host's capacity if it is still free; undefined when another placement took it first. */
-export async function claimHost(tx: Executor, hostId: string, r: HostShare): Promise<HostRow | undefined> {
-  const [host] = await tx
-    .update(hosts)
-    .set({
-      allocatedVcpus: sql`${hosts.allocatedVcpus} + ${r.vcpus}`,
-      allocatedMemoryMiB: sql`${hosts.allocatedMemoryMiB} + ${r.memoryMiB}`,
-      allocatedDiskGiB: sql`${hosts.allocatedDiskGiB} + ${r.diskGiB}`,
-    })
-    .where(
-      and(
-        eq(hosts.id, hostId),
-        gte(sql`${hosts.vcpus} * ${hosts.cpuAllocationRatio} - ${hosts.allocatedVcpus}`, r.vcpus),
-        gte(sql`${hosts.memoryMiB} * ${hosts.ramAllocationRatio} - ${hosts.allocatedMemoryMiB}`, r.memoryMiB),
-        gte(sql`${hosts.diskGiB} * ${hosts.diskAllocationRatio} - ${hosts.allocatedDiskGiB}`, r.diskGiB),
-      ),
-    )
-    .returning();
-  return host;
 }
 
 /** Gives a machine's capacity back to its host; call it once, when the machine stops holding it. */

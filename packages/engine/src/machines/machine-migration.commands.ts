@@ -141,7 +141,7 @@ export class MachineMigrationCommands {
           ...machineSummary(machine),
           jobId: job.id,
           targetHostId: target.host.id,
-          placement: placement.summary,
+          placement,
         },
       });
       return { machine, job };

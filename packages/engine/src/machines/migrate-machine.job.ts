@@ -88,7 +88,7 @@ function unfitFor(
   return null;
 }
 
-/** Runs the provider call, renewing the lease as often as waitForMachine polls. */
+/** Runs the provider call, renewing the lease as often as MachineConvergence.waitFor polls. */
 async function whileRenewing<T>(context: JobContext, work: () => Promise<T>): Promise<T> {
   let lost = false;
   const timer = setInterval(
