@@ -141,15 +141,19 @@ export class MachineConvergence {
   async #writeAll(reports: readonly MachineReport[]): Promise<Settled<void>[]> {
     return this.uow.run(async (tx, _record, recordAll) => {
       const ids = [...new Set(reports.map((r) => r.machineId))].sort();
-      // Locked in id order, as every batch does: two batches never wait on each other in a cycle.
-      const rows = await tx
-        .select()
-        .from(machines)
-        .where(inArray(machines.id, ids))
-        .orderBy(machines.id)
-        .for('update');
+      // Sent together (one round trip), run in this order. Machines are locked in id order,
+      // as every batch does: two batches never wait on each other in a cycle.
+      const [rows, finished] = await Promise.all([
+        tx
+          .select()
+          .from(machines)
+          .where(inArray(machines.id, ids))
+          .orderBy(machines.id)
+          .for('update')
+          .execute(),
+        this.#finishJobs(tx, reports),
+      ]);
       const current = new Map(rows.map((row) => [row.id, row]));
-      const finished = await this.#finishJobs(tx, reports);
       const changed = new Map<string, MachineRow>();
       const released = new Map<string, { vcpus: number; memoryMiB: number; diskGiB: number }>();
       const events: EventInput[] = [];
@@ -195,11 +199,14 @@ export class MachineConvergence {
           after: { ...machineSummary(after), jobId: report.jobId },
         });
       }
-      for (const [hostId, amount] of [...released].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        await releaseHost(tx, { hostId, ...amount });
-      }
-      await writeMachines(tx, [...changed.values()]);
-      await recordAll(events);
+      // Sent together too; the hosts in id order.
+      await Promise.all([
+        ...[...released]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([hostId, amount]) => releaseHost(tx, { hostId, ...amount })),
+        writeMachines(tx, [...changed.values()]),
+        recordAll(events),
+      ]);
       return results;
     });
   }
@@ -218,11 +225,12 @@ export class MachineConvergence {
       group.jobIds.push(report.jobId);
       groups.set(key, group);
     }
-    const finished = new Set<string>();
-    for (const { owner, outcome, jobIds } of groups.values()) {
-      for (const id of await this.queue.finishAll(tx, jobIds, owner, outcome)) finished.add(id);
-    }
-    return finished;
+    const done = await Promise.all(
+      [...groups.values()].map(({ owner, outcome, jobIds }) =>
+        this.queue.finishAll(tx, jobIds, owner, outcome),
+      ),
+    );
+    return new Set(done.flatMap((ids) => [...ids]));
   }
 }
 
