@@ -1,4 +1,4 @@
-import { type Executor, type HostRow, hosts, machines } from '@levante/db';
+import { type Executor, type HostRow, hosts, locations, machines } from '@levante/db';
 import { LevanteError } from '@levante/domain';
 import { type HostCandidate, type Hypervisor, placeMachine } from '@levante/scheduler';
 import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
@@ -36,7 +36,7 @@ export interface MigrationTargetRequest extends Omit<HostRequest, 'hostHint'> {
  * `releaseHost` gives back one or the other.
  */
 export async function reserveMigrationTarget(tx: Executor, request: MigrationTargetRequest): Promise<string> {
-  const candidates = await loadHostCandidates(tx, request, request.machineId);
+  const candidates = await loadHostCandidates(tx, request.locationId, request.machineId);
   const groupHosts = request.group ? await groupMemberHosts(tx, request.group.id, request.machineId) : null;
   if (request.group)
     for (const host of candidates) if (groupHosts?.has(host.id)) host.groupIds.add(request.group.id);
@@ -71,26 +71,28 @@ export async function reserveMigrationTarget(tx: Executor, request: MigrationTar
 export type LoadedHost = HostCandidate & { groupIds: Set<string>; readonly row: HostRow };
 
 /**
- * Every host of a provider's location as the scheduler sees it, with how many
- * machines each holds now; machine `except` (one that moves) is left out.
+ * Every host of a location (a location is one provider's) as the scheduler
+ * sees it, with how many machines each holds now; machine `except` (one that
+ * moves) is left out.
  */
 export async function loadHostCandidates(
   tx: Executor,
-  site: { readonly providerId: string; readonly locationId: string; readonly location: string },
+  locationId: string,
   except: string | null = null,
 ): Promise<LoadedHost[]> {
   const [rows, counts] = await Promise.all([
     tx
-      .select()
+      .select({ host: hosts, location: locations.ref })
       .from(hosts)
-      .where(and(eq(hosts.providerId, site.providerId), eq(hosts.locationId, site.locationId))),
+      .innerJoin(locations, eq(locations.id, hosts.locationId))
+      .where(eq(hosts.locationId, locationId)),
     tx
       .select({ hostId: machines.hostId, n: sql<number>`count(*)::int` })
       .from(machines)
       .innerJoin(hosts, eq(hosts.id, machines.hostId))
       .where(
         and(
-          eq(hosts.locationId, site.locationId),
+          eq(hosts.locationId, locationId),
           notInArray(machines.state, RELEASED),
           except ? ne(machines.id, except) : undefined,
         ),
@@ -98,11 +100,11 @@ export async function loadHostCandidates(
       .groupBy(machines.hostId),
   ]);
   const machineCount = new Map(counts.map((c) => [c.hostId, c.n]));
-  return rows.map((h) => ({
+  return rows.map(({ host: h, location }) => ({
     row: h,
     id: h.id,
     name: h.name,
-    location: site.location,
+    location,
     cluster: h.cluster,
     hypervisor: h.hypervisor,
     enabled: h.enabled,

@@ -238,8 +238,8 @@ class CreateBatch {
     await Promise.allSettled(
       this.requests.flatMap(({ actor, input }) => [
         this.#access(actor, input.projectId),
-        // The hosts of the offer's location, as soon as the offer is known.
-        this.#offer(input).then((offer) => (offer.usesHosts ? this.#hosts(offer) : null)),
+        this.#offer(input),
+        this.#hosts(input.locationId),
         this.#takenNames(input.projectId),
         this.#quota(input.projectId),
         ...(input.placementGroupId ? [this.#group(input.projectId, input.placementGroupId)] : []),
@@ -264,7 +264,7 @@ class CreateBatch {
     const quota = await this.#quota(project.id);
     if (quota) assertWithinQuota(project.name, quota.limits, quota.usage, need);
     const placed = offer.usesHosts
-      ? this.#place(await this.#hosts(offer), offer, group, input.hostId ?? null)
+      ? this.#place(await this.#hosts(offer.location.id), offer, group, input.hostId ?? null)
       : null;
 
     // Admitted: what it takes is counted for the requests after it.
@@ -414,14 +414,8 @@ class CreateBatch {
     });
   }
 
-  #hosts({ provider, location }: Offer): Promise<LoadedHost[]> {
-    return this.#once(`hosts:${provider.id}:${location.id}`, () =>
-      loadHostCandidates(this.tx, {
-        providerId: provider.id,
-        locationId: location.id,
-        location: location.ref,
-      }),
-    );
+  #hosts(locationId: string): Promise<LoadedHost[]> {
+    return this.#once(`hosts:${locationId}`, () => loadHostCandidates(this.tx, locationId));
   }
 
   /** Chooses a host with the capacity this batch's earlier placements left, and counts what it takes. */
