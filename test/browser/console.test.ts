@@ -199,6 +199,35 @@ describe('the web console, in Chromium', () => {
     await second.context.close();
   }, 90_000);
 
+  it('migrates the running machine to the host an admin picks, and the map moves its chip live', async () => {
+    // The admin's page is still the placement map, with the machine STARTED on its host.
+    const from = await admin
+      .locator(`[data-machine="${MACHINE}"]`)
+      .first()
+      .evaluate((chip) => chip.closest('[data-host]')?.getAttribute('data-host'));
+    const second = await newPage();
+    await logIn(second.page, 'admin', NEW_ADMIN_PASSWORD);
+    await second.page.waitForURL(/\/machines$/);
+    await second.page.goto(`${levante.url}${machineHref}`);
+    await second.page.locator('[data-action=MIGRATE]').click();
+    const free = second.page
+      .locator('[data-migration-targets] label')
+      .filter({ has: second.page.locator('input:not([disabled])') })
+      .first();
+    await expect.poll(() => free.isVisible(), LIVE).toBe(true);
+    const to = await free.getAttribute('data-host');
+    expect(to).not.toBe(from);
+    await free.click();
+    await second.page.getByRole('button', { name: `Migrate to ${to}` }).click();
+
+    const moved = admin.locator(`[data-host="${to}"] [data-machine="${MACHINE}"]`);
+    await expect.poll(() => moved.getAttribute('data-state'), LIVE).toBe('STARTED');
+    expect(await admin.locator(`[data-host="${from}"] [data-machine="${MACHINE}"]`).count()).toBe(0);
+    expect(await marker(admin)).toBe('not reloaded');
+    await second.page.screenshot({ path: join(SHOTS, 'machine-migrated.png') });
+    await second.context.close();
+  }, 90_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);
