@@ -5,8 +5,9 @@ import type { Sql } from 'postgres';
  * connection. drizzle prepares only the queries given a name; for the others
  * postgres.js first asks the server to describe the statement, then runs it:
  * two round trips for every query with parameters instead of one. Levante's
- * statements are parameterised and few in shape, so the connection's cache of
- * statements stays small.
+ * statements are parameterised and few in shape (an IN list makes one shape
+ * per length, at most a batch's size), so the connection's cache of
+ * statements stays bounded.
  */
 export function preparingEveryQuery<T extends Sql>(client: T): T {
   const unsafe = client.unsafe.bind(client);
