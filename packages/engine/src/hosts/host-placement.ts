@@ -158,21 +158,6 @@ export interface HostShare {
  */
 export async function claimHosts(tx: Executor, shares: ReadonlyMap<string, HostShare>): Promise<Set<string>> {
   if (shares.size === 0) return new Set();
-  const ids = [...shares.keys()];
-  const wanted = JSON.stringify(
-    [...shares].map(([id, share]) => ({
-      id,
-      vcpus: share.vcpus,
-      memory_mib: share.memoryMiB,
-      disk_gib: share.diskGiB,
-    })),
-  );
-  const locked = tx
-    .select({ id: hosts.id })
-    .from(hosts)
-    .where(inArray(hosts.id, ids))
-    .orderBy(hosts.id)
-    .for('update');
   const rows = await tx
     .update(hosts)
     .set({
@@ -180,11 +165,11 @@ export async function claimHosts(tx: Executor, shares: ReadonlyMap<string, HostS
       allocatedMemoryMiB: sql`${hosts.allocatedMemoryMiB} + want.memory_mib`,
       allocatedDiskGiB: sql`${hosts.allocatedDiskGiB} + want.disk_gib`,
     })
-    .from(sql`jsonb_to_recordset(${wanted}::jsonb) as want(id uuid, vcpus int, memory_mib int, disk_gib int)`)
+    .from(sharesTable(shares))
     .where(
       and(
         sql`${hosts.id} = want.id`,
-        inArray(hosts.id, locked),
+        inArray(hosts.id, lockedInOrder(tx, shares)),
         sql`${hosts.vcpus} * ${hosts.cpuAllocationRatio} - ${hosts.allocatedVcpus} >= want.vcpus`,
         sql`${hosts.memoryMiB} * ${hosts.ramAllocationRatio} - ${hosts.allocatedMemoryMiB} >= want.memory_mib`,
         sql`${hosts.diskGiB} * ${hosts.diskAllocationRatio} - ${hosts.allocatedDiskGiB} >= want.disk_gib`,
@@ -194,18 +179,60 @@ export async function claimHosts(tx: Executor, shares: ReadonlyMap<string, HostS
   return new Set(rows.map((row) => row.id));
 }
 
-/** Gives a machine's capacity back to its host; call it once, when the machine stops holding it. */
-export async function releaseHost(
-  tx: Executor,
-  machine: { hostId: string | null; vcpus: number; memoryMiB: number; diskGiB: number },
-): Promise<void> {
-  if (!machine.hostId) return;
+/** Gives shares of several hosts back in one statement, locking the hosts in id order as claims do. */
+export async function releaseHosts(tx: Executor, shares: ReadonlyMap<string, HostShare>): Promise<void> {
+  if (shares.size === 0) return;
   await tx
     .update(hosts)
     .set({
-      allocatedVcpus: sql`greatest(${hosts.allocatedVcpus} - ${machine.vcpus}, 0)`,
-      allocatedMemoryMiB: sql`greatest(${hosts.allocatedMemoryMiB} - ${machine.memoryMiB}, 0)`,
-      allocatedDiskGiB: sql`greatest(${hosts.allocatedDiskGiB} - ${machine.diskGiB}, 0)`,
+      allocatedVcpus: sql`greatest(${hosts.allocatedVcpus} - want.vcpus, 0)`,
+      allocatedMemoryMiB: sql`greatest(${hosts.allocatedMemoryMiB} - want.memory_mib, 0)`,
+      allocatedDiskGiB: sql`greatest(${hosts.allocatedDiskGiB} - want.disk_gib, 0)`,
     })
-    .where(eq(hosts.id, machine.hostId));
+    .from(sharesTable(shares))
+    .where(and(sql`${hosts.id} = want.id`, inArray(hosts.id, lockedInOrder(tx, shares))));
+}
+
+/** Adds a machine's share of a host to what a batch claims or gives back there. */
+export function addShare(shares: Map<string, HostShare>, hostId: string, share: HostShare): void {
+  const sum = shares.get(hostId);
+  shares.set(
+    hostId,
+    sum
+      ? {
+          vcpus: sum.vcpus + share.vcpus,
+          memoryMiB: sum.memoryMiB + share.memoryMiB,
+          diskGiB: sum.diskGiB + share.diskGiB,
+        }
+      : { vcpus: share.vcpus, memoryMiB: share.memoryMiB, diskGiB: share.diskGiB },
+  );
+}
+
+/** The shares as a table `want(id, vcpus, memory_mib, disk_gib)`, sent as one JSON parameter. */
+function sharesTable(shares: ReadonlyMap<string, HostShare>) {
+  const rows = [...shares].map(([id, share]) => ({
+    id,
+    vcpus: share.vcpus,
+    memory_mib: share.memoryMiB,
+    disk_gib: share.diskGiB,
+  }));
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as want(id uuid, vcpus int, memory_mib int, disk_gib int)`;
+}
+
+/** The hosts of `shares`, locked in id order: two statements never wait on each other in a cycle. */
+function lockedInOrder(tx: Executor, shares: ReadonlyMap<string, HostShare>) {
+  return tx
+    .select({ id: hosts.id })
+    .from(hosts)
+    .where(inArray(hosts.id, [...shares.keys()]))
+    .orderBy(hosts.id)
+    .for('update');
+}
+
+/** Gives a machine's capacity back to its host; call it once, when the machine stops holding it. */
+export function releaseHost(
+  tx: Executor,
+  machine: { hostId: string | null; vcpus: number; memoryMiB: number; diskGiB: number },
+): Promise<void> {
+  return machine.hostId ? releaseHosts(tx, new Map([[machine.hostId, machine]])) : Promise.resolve();
 }

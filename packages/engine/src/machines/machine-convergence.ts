@@ -4,7 +4,7 @@ import { holdsResources, type MachineState } from '@levante/domain';
 import { inArray, sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
-import { releaseHost } from '../hosts/host-placement.ts';
+import { addShare, type HostShare, releaseHosts } from '../hosts/host-placement.ts';
 import { type JobContext, LeaseLostError } from '../jobs/job-context.ts';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue.ts';
 import { providerError } from '../providers/provider-errors.ts';
@@ -155,7 +155,7 @@ export class MachineConvergence {
       ]);
       const current = new Map(rows.map((row) => [row.id, row]));
       const changed = new Map<string, MachineRow>();
-      const released = new Map<string, { vcpus: number; memoryMiB: number; diskGiB: number }>();
+      const released = new Map<string, HostShare>();
       const events: EventInput[] = [];
       const results: Settled<void>[] = [];
       const now = new Date();
@@ -169,11 +169,7 @@ export class MachineConvergence {
         const { outcome } = report;
         if (!before || (report.kind === 'seen' && before.state === outcome.state)) continue;
         if (before.hostId && holdsResources(before.state as MachineState) && !holdsResources(outcome.state)) {
-          const host = released.get(before.hostId) ?? { vcpus: 0, memoryMiB: 0, diskGiB: 0 };
-          host.vcpus += before.vcpus;
-          host.memoryMiB += before.memoryMiB;
-          host.diskGiB += before.diskGiB;
-          released.set(before.hostId, host);
+          addShare(released, before.hostId, before);
         }
         const after: MachineRow = {
           ...before,
@@ -199,11 +195,9 @@ export class MachineConvergence {
           after: { ...machineSummary(after), jobId: report.jobId },
         });
       }
-      // Sent together too; the hosts in id order.
+      // Sent together too.
       await Promise.all([
-        ...[...released]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([hostId, amount]) => releaseHost(tx, { hostId, ...amount })),
+        releaseHosts(tx, released),
         writeMachines(tx, [...changed.values()]),
         recordAll(events),
       ]);

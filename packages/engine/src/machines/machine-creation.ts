@@ -29,8 +29,10 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
 import {
+  addShare,
   claimHosts,
   groupMemberHosts,
+  type HostShare,
   type LoadedHost,
   loadHostCandidates,
 } from '../hosts/host-placement.ts';
@@ -171,7 +173,7 @@ interface Admitted {
 class CreateBatch {
   readonly #loads = new Map<string, Promise<unknown>>();
   /** What this batch takes of each host. */
-  readonly #claims = new Map<string, { vcpus: number; memoryMiB: number; diskGiB: number }>();
+  readonly #claims = new Map<string, HostShare>();
 
   constructor(
     private readonly tx: Transaction,
@@ -449,11 +451,7 @@ class CreateBatch {
       group.hosts.add(host.id);
       host.groupIds.add(group.row.id);
     }
-    const claim = this.#claims.get(host.id) ?? { vcpus: 0, memoryMiB: 0, diskGiB: 0 };
-    claim.vcpus += configuration.vcpus;
-    claim.memoryMiB += configuration.memoryMiB;
-    claim.diskGiB += configuration.diskGiB;
-    this.#claims.set(host.id, claim);
+    addShare(this.#claims, host.id, configuration);
     return { host, summary: decision.explanation.summary };
   }
 }
