@@ -36,8 +36,8 @@ export interface LoginResult {
 export class Authentication {
   // Every request runs one of these two. Prepared once, they skip building and planning the SQL again;
   // the lookups of requests that arrive together share one statement.
-  readonly #sessionByHash: Batcher<string, SessionRow | undefined>;
-  readonly #apiTokenByHash: Batcher<string, ApiTokenRow | undefined>;
+  readonly #sessionByHash;
+  readonly #apiTokenByHash;
 
   constructor(
     private readonly db: Database,
@@ -70,12 +70,8 @@ export class Authentication {
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(sql`${apiTokens.tokenHash} = any(${sql.placeholder('hashes')})`)
       .prepare('levante_api_tokens_by_hash');
-    this.#sessionByHash = new Batcher(async (hashes) =>
-      byHash(hashes, await sessionsByHash.execute({ hashes })),
-    );
-    this.#apiTokenByHash = new Batcher(async (hashes) =>
-      byHash(hashes, await apiTokensByHash.execute({ hashes })),
-    );
+    this.#sessionByHash = lookupByHash(sessionsByHash);
+    this.#apiTokenByHash = lookupByHash(apiTokensByHash);
   }
 
   /** Checks a password and opens a session. `client` is the caller's address, for throttling. */
@@ -154,27 +150,14 @@ export class Authentication {
   }
 }
 
-interface SessionRow {
-  readonly id: string;
-  readonly tokenHash: string;
-  readonly expiresAt: Date;
-  readonly lastUsedAt: Date;
-  readonly user: UserProfile;
-}
-
-interface ApiTokenRow {
-  readonly id: string;
-  readonly tokenHash: string;
-  readonly revokedAt: Date | null;
-  readonly expiresAt: Date | null;
-  readonly lastUsedAt: Date | null;
-  readonly user: UserProfile;
-}
-
-/** Each hash's row, in the order of `hashes`. */
-function byHash<R extends { tokenHash: string }>(hashes: readonly string[], rows: readonly R[]) {
-  const found = new Map(rows.map((row) => [row.tokenHash, row]));
-  return hashes.map((hash) => ({ value: found.get(hash) }));
+/** Looks each hash up through `query`; the hashes of requests that arrive together go in one statement. */
+function lookupByHash<R extends { tokenHash: string }>(query: {
+  execute(values: { hashes: readonly string[] }): Promise<R[]>;
+}): Batcher<string, R | undefined> {
+  return new Batcher(async (hashes) => {
+    const found = new Map((await query.execute({ hashes })).map((row) => [row.tokenHash, row]));
+    return hashes.map((hash) => ({ value: found.get(hash) }));
+  });
 }
 
 function actorOf(user: {
