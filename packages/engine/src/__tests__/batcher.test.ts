@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Batcher, type Settled } from '../batching/batcher.ts';
+import { Batcher, batchedLookup, type Settled } from '../batching/batcher.ts';
 
 /** A batcher whose batches are recorded, and that doubles numbers unless told to fail. */
 function recordingBatcher(fail: (items: readonly number[]) => Settled<number>[] | null = () => null) {
@@ -71,5 +71,21 @@ describe('Batcher', () => {
     await blocker;
     expect((await results).map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(batches).toEqual([[0], [12, 13, 14], [12], [13], [14]]);
+  });
+
+  it('looks keys asked together up in one load, once each, and answers undefined for a key not found', async () => {
+    const loads: string[][] = [];
+    const lookup = batchedLookup(
+      async (keys: string[]) => {
+        loads.push(keys);
+        return keys.filter((k) => k !== 'ghost').map((k) => ({ key: k, upper: k.toUpperCase() }));
+      },
+      (row) => row.key,
+    );
+    const first = lookup.submit('a');
+    const together = Promise.all(['b', 'ghost', 'b', 'c'].map((k) => lookup.submit(k)));
+    expect(await first).toEqual({ key: 'a', upper: 'A' });
+    expect((await together).map((row) => row?.upper)).toEqual(['B', undefined, 'B', 'C']);
+    expect(loads).toEqual([['a'], ['b', 'ghost', 'c']]);
   });
 });

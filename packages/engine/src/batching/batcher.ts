@@ -58,3 +58,17 @@ export class Batcher<I, O> {
     }
   }
 }
+
+/**
+ * A batched lookup: the keys asked for together are read with one call of
+ * `load`, and each caller gets the row whose `keyOf` is its key, or undefined.
+ */
+export function batchedLookup<K, R>(
+  load: (keys: K[]) => Promise<readonly R[]>,
+  keyOf: (row: R) => K,
+): Batcher<K, R | undefined> {
+  return new Batcher(async (keys) => {
+    const found = new Map((await load([...new Set(keys)])).map((row) => [keyOf(row), row]));
+    return keys.map((key) => ({ value: found.get(key) }));
+  });
+}

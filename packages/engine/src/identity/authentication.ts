@@ -2,7 +2,7 @@ import { apiTokens, type Database, sessions, type UserRow, users } from '@levant
 import { type Actor, unauthenticated, usernameSchema, validate } from '@levante/domain';
 import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { Batcher } from '../batching/batcher.ts';
+import { batchedLookup } from '../batching/batcher.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { decoyPasswordHash, verifyPassword } from './password-hasher.ts';
@@ -70,8 +70,14 @@ export class Authentication {
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(sql`${apiTokens.tokenHash} = any(${sql.placeholder('hashes')})`)
       .prepare('levante_api_tokens_by_hash');
-    this.#sessionByHash = lookupByHash(sessionsByHash);
-    this.#apiTokenByHash = lookupByHash(apiTokensByHash);
+    this.#sessionByHash = batchedLookup(
+      (hashes: string[]) => sessionsByHash.execute({ hashes }),
+      (row) => row.tokenHash,
+    );
+    this.#apiTokenByHash = batchedLookup(
+      (hashes: string[]) => apiTokensByHash.execute({ hashes }),
+      (row) => row.tokenHash,
+    );
   }
 
   /** Checks a password and opens a session. `client` is the caller's address, for throttling. */
@@ -148,16 +154,6 @@ export class Authentication {
     }
     return { actor: { ...actorOf(row.user), credential: { kind: 'apiToken', id: row.id } }, user: row.user };
   }
-}
-
-/** Looks each hash up through `query`; the hashes of requests that arrive together go in one statement. */
-function lookupByHash<R extends { tokenHash: string }>(query: {
-  execute(values: { hashes: readonly string[] }): Promise<R[]>;
-}): Batcher<string, R | undefined> {
-  return new Batcher(async (hashes) => {
-    const found = new Map((await query.execute({ hashes })).map((row) => [row.tokenHash, row]));
-    return hashes.map((hash) => ({ value: found.get(hash) }));
-  });
 }
 
 function actorOf(user: {

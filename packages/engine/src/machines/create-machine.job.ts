@@ -15,7 +15,7 @@ import {
   providers,
 } from '@levante/db';
 import { eq, sql } from 'drizzle-orm';
-import { Batcher } from '../batching/batcher.ts';
+import { type Batcher, batchedLookup } from '../batching/batcher.ts';
 import type { JobContext, JobHandler } from '../jobs/job-context.ts';
 import { isPermanent, type MachineConvergence } from './machine-convergence.ts';
 
@@ -43,11 +43,10 @@ export function createMachineJob(db: Database, convergence: MachineConvergence):
     .leftJoin(hosts, eq(hosts.id, machines.hostId))
     .where(sql`${machines.id} = any(${sql.placeholder('ids')})`)
     .prepare('levante_create_subjects');
-  const subjects = new Batcher<string, Subject | undefined>(async (ids) => {
-    const rows = await subjectsById.execute({ ids: [...new Set(ids)] });
-    const byId = new Map(rows.map((row) => [row.machine.id, row]));
-    return ids.map((id) => ({ value: byId.get(id) }));
-  });
+  const subjects = batchedLookup(
+    (ids: string[]) => subjectsById.execute({ ids }),
+    (row) => row.machine.id,
+  );
   return {
     run: (context) => run(context, convergence, subjects),
     giveUp: convergence.leaveInError,
