@@ -1,3 +1,4 @@
+export * from './any-of.ts';
 export * from './database.ts';
 export * from './pg-errors.ts';
 export * from './recordset.ts';

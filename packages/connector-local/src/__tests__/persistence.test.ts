@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expectConnectorError } from '@levante/connector-api/conformance';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
+import { type SimDomain, SimStateFile } from '../drivers/sim/sim-state-file.ts';
 import { connectSite, create, machines } from './sim-site.ts';
 
 describe('the simulator with a data directory', () => {
@@ -68,15 +69,78 @@ describe('the simulator with a data directory', () => {
     await second.close();
   });
 
-  it('writes every change before the call returns', async () => {
+  it('writes every change before the call returns, and user data never', async () => {
     const connector = await connectSite({}, { dataDir });
     await create(connector, 'web');
-    const saved = JSON.parse(await readFile(join(dataDir, 'local-sim.json'), 'utf8'));
-    expect(saved.domains.map((d: { name: string; state: string }) => [d.name, d.state])).toEqual([
-      ['web', 'building'],
-    ]);
-    expect(JSON.stringify(saved)).not.toContain('userData');
+    // Levante dies here: nothing is closed, a new simulator reads what is on disk.
+    const saved = await new SimStateFile(dataDir).load();
+    expect(saved?.domains.map((d) => [d.name, d.state])).toEqual([['web', 'building']]);
+    for (const name of await readdir(dataDir)) {
+      expect(await readFile(join(dataDir, name), 'utf8')).not.toContain('userData');
+    }
     await connector.close();
+  });
+
+  it('appends only the changed machines to a journal, and folds it into the snapshot on close', async () => {
+    const clock = new ManualClock();
+    const connector = await connectSite({}, { clock, dataDir });
+    await create(connector, 'first');
+    expect(await readdir(dataDir)).toEqual(['local-sim.0.log']);
+    const names = Array.from({ length: 20 }, (_, i) => `m-${i}`);
+    await Promise.all(names.map((name) => create(connector, name)));
+    await create(connector, 'last');
+    const journal = await readFile(join(dataDir, 'local-sim.0.log'), 'utf8');
+    const lines = journal
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { domains: { name: string }[] });
+    expect(lines[0]!.domains.map((d) => d.name)).toEqual(['first']);
+    expect(lines.at(-1)!.domains.map((d) => d.name)).toEqual(['last']);
+    expect(lines.flatMap((line) => line.domains.map((d) => d.name)).sort()).toEqual(
+      ['first', ...names, 'last'].sort(),
+    );
+    await connector.close();
+    expect(await readdir(dataDir)).toEqual(['local-sim.json']);
+
+    const reopened = await connectSite({}, { clock, dataDir });
+    expect((await machines(reopened)).map((m) => m.name)).toEqual(['first', ...names, 'last']);
+    await reopened.close();
+  });
+
+  it('folds the journal into a new snapshot once it outgrows the snapshot', async () => {
+    const file = new SimStateFile(dataDir, 0);
+    const domains: SimDomain[] = [];
+    const state = () => ({ random: domains.length, domains: [...domains] });
+    const generations = new Set<number>();
+    for (let i = 0; i < 12; i++) {
+      const domain = simDomain(`d-${i}`);
+      domains.push(domain);
+      await file.save(domain, state);
+      const snapshot = await readFile(file.path, 'utf8').catch(() => null);
+      if (snapshot) generations.add((JSON.parse(snapshot) as { generation: number }).generation);
+      expect((await readdir(dataDir)).filter((name) => name.endsWith('.log')).length).toBeLessThanOrEqual(1);
+    }
+    // Compacted more than once, each time into the next generation.
+    expect(generations.size).toBeGreaterThan(1);
+    const loaded = await new SimStateFile(dataDir).load();
+    expect(loaded).toEqual({ random: 12, domains });
+  });
+
+  it('reads a journal whose last line a crash cut short, and ignores a journal of another generation', async () => {
+    const clock = new ManualClock();
+    const first = await connectSite({}, { clock, dataDir });
+    await create(first, 'kept');
+    await first.close(); // snapshot of generation 1
+    const second = await connectSite({}, { clock, dataDir });
+    await create(second, 'journaled');
+    // Levante dies mid-append: half a line after the last newline.
+    await writeFile(join(dataDir, 'local-sim.1.log'), '{"random":1,"domains":[{"ref":"cut', { flag: 'a' });
+    // Left over by a crash between a compaction's rename and its unlink.
+    await writeFile(join(dataDir, 'local-sim.0.log'), '{"random":1,"domains":[]}\n');
+    const third = await connectSite({}, { clock, dataDir });
+    expect((await machines(third)).map((m) => m.name)).toEqual(['kept', 'journaled']);
+    expect(await readdir(dataDir)).not.toContain('local-sim.0.log');
+    await third.close();
   });
 
   it('refuses a damaged state file with a clear error', async () => {
@@ -85,3 +149,24 @@ describe('the simulator with a data directory', () => {
     expect(error.message).toContain(`cannot read its state file ${join(dataDir, 'local-sim.json')}`);
   });
 });
+
+function simDomain(name: string): SimDomain {
+  return {
+    ref: `ref-${name}`,
+    name,
+    location: 'paris',
+    hostRef: 'host-1',
+    hypervisor: 'kvm',
+    imageRef: 'image',
+    configurationRef: 'small',
+    vcpus: 1,
+    memoryMiB: 512,
+    diskGiB: 10,
+    managedId: null,
+    addresses: ['10.1.0.2'],
+    state: 'running',
+    error: null,
+    pending: null,
+    changedAt: 0,
+  };
+}

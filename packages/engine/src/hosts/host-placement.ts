@@ -1,4 +1,4 @@
-import { type Executor, type HostRow, hosts, locations, machines } from '@levante/db';
+import { anyOf, type Executor, type HostRow, hosts, locations, machines } from '@levante/db';
 import { LevanteError } from '@levante/domain';
 import { type HostCandidate, type Hypervisor, placeMachine } from '@levante/scheduler';
 import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
@@ -224,7 +224,7 @@ function lockedInOrder(tx: Executor, shares: ReadonlyMap<string, HostShare>) {
   return tx
     .select({ id: hosts.id })
     .from(hosts)
-    .where(inArray(hosts.id, [...shares.keys()]))
+    .where(anyOf(hosts.id, [...shares.keys()]))
     .orderBy(hosts.id)
     .for('update');
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, type Executor, type JobRow, jobs, recordset } from '@levante/db';
+import { anyOf, type Database, type Executor, type JobRow, jobs, recordset } from '@levante/db';
 import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 
 export interface JobOutcome {
@@ -157,7 +157,7 @@ export class JobQueue {
         finishedAt: now,
         updatedAt: now,
       })
-      .where(and(inArray(jobs.id, [...jobIds]), eq(jobs.leaseOwner, owner), eq(jobs.state, 'running')))
+      .where(and(anyOf(jobs.id, [...jobIds]), eq(jobs.leaseOwner, owner), eq(jobs.state, 'running')))
       .returning({ id: jobs.id });
     return new Set(rows.map((row) => row.id));
   }

@@ -1,7 +1,7 @@
 import { type Connector, ConnectorError, type MachineInfo, type MachineRef } from '@levante/connector-api';
-import { type MachineRow, machines, type Transaction } from '@levante/db';
+import { anyOf, type MachineRow, machines, type Transaction } from '@levante/db';
 import { holdsResources, type MachineState } from '@levante/domain';
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
 import { addShare, type HostShare, releaseHosts } from '../hosts/host-placement.ts';
@@ -147,7 +147,7 @@ export class MachineConvergence {
         tx
           .select()
           .from(machines)
-          .where(inArray(machines.id, ids))
+          .where(anyOf(machines.id, ids))
           .orderBy(machines.id)
           .for('update')
           .execute(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectorRegistry } from '@levante/connector-api';
 import {
+  anyOf,
   type JobRow,
   type LocationRow,
   locations,
@@ -25,7 +26,7 @@ import {
 } from '@levante/db';
 import { type Actor, badInput, conflict, LevanteError, notFound } from '@levante/domain';
 import { type Hypervisor, placeMachine } from '@levante/scheduler';
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
 import {
@@ -394,7 +395,7 @@ class CreateBatch {
         .where(
           and(
             eq(machines.projectId, projectId),
-            inArray(sql`lower(${machines.name})`, wanted),
+            anyOf(sql`lower(${machines.name})`, wanted),
             ne(machines.state, 'DELETED'),
           ),
         );

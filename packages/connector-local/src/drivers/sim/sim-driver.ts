@@ -11,7 +11,7 @@ import type {
 } from '../hypervisor-driver.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { type DelayKind, SIM_OPERATIONS, type SimOperation } from './sim-operations.ts';
-import { type SimDomain, SimStateFile } from './sim-state-file.ts';
+import { type SimDomain, type SimSnapshot, SimStateFile } from './sim-state-file.ts';
 import { mapSimState } from './sim-states.ts';
 
 /** Destroyed domains are remembered this long, so a repeated create cannot make a second machine. */
@@ -92,7 +92,7 @@ export class SimDriver implements HypervisorDriver {
     };
     this.#begin(domain, SIM_OPERATIONS.boot);
     this.#domains.set(domain.ref, domain);
-    await this.#save();
+    await this.#save(domain);
     return this.#status(domain);
   }
 
@@ -140,9 +140,9 @@ export class SimDriver implements HypervisorDriver {
       );
     }
     this.#begin(domain, SIM_OPERATIONS.migrate, host.ref);
-    await this.#save();
+    await this.#save(domain);
     await this.#finish(domain);
-    await this.#save();
+    await this.#save(domain);
     if (domain.hostRef !== host.ref) {
       throw new ConnectorError(
         'CapacityError',
@@ -173,7 +173,7 @@ export class SimDriver implements HypervisorDriver {
   }
 
   async close(): Promise<void> {
-    await this.#file?.flush();
+    await this.#file?.close(() => this.#snapshot());
   }
 
   async #operate(ref: string, name: DomainOperation): Promise<void> {
@@ -194,7 +194,7 @@ export class SimDriver implements HypervisorDriver {
       );
     }
     this.#begin(domain, operation);
-    await this.#save();
+    await this.#save(domain);
   }
 
   /** Enters the operation's transitional state and sets when (and how) it ends; `hostRef`: where a migration goes. */
@@ -282,12 +282,11 @@ export class SimDriver implements HypervisorDriver {
     };
   }
 
-  #save(): Promise<void> {
-    if (!this.#file) return Promise.resolve();
-    return this.#file.save(() => ({
-      version: 1,
-      random: this.#random.state,
-      domains: [...this.#domains.values()],
-    }));
+  #save(changed: SimDomain): Promise<void> {
+    return this.#file?.save(changed, () => this.#snapshot()) ?? Promise.resolve();
+  }
+
+  #snapshot(): SimSnapshot {
+    return { random: this.#random.state, domains: [...this.#domains.values()] };
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConnectorError, HYPERVISORS } from '@levante/connector-api';
 import { z } from 'zod';
@@ -37,71 +37,93 @@ const simDomainSchema = z.object({
 });
 export type SimDomain = z.infer<typeof simDomainSchema>;
 
+/** The PRNG's state, so that a restarted simulator carries on with the same sequence. */
+const randomSchema = z.number().int();
+
 const snapshotSchema = z.object({
-  version: z.literal(1),
-  /** The PRNG's state, so that a restarted simulator carries on with the same sequence. */
-  random: z.number().int(),
+  version: z.union([z.literal(1), z.literal(2)]),
+  /** Which journal carries on from this snapshot (version 1 files had none: 0). */
+  generation: z.number().int().nonnegative().default(0),
+  random: randomSchema,
   domains: z.array(simDomainSchema),
 });
-export type SimSnapshot = z.infer<typeof snapshotSchema>;
+export type SimSnapshot = Pick<z.infer<typeof snapshotSchema>, 'random' | 'domains'>;
 
-/** The least time between two writes of the state file. */
+/** One line of the journal: the domains changed since the line before, as they now are. */
+const journalLineSchema = z.object({ random: randomSchema, domains: z.array(simDomainSchema) });
+
+/** The least time between two writes. */
 const WRITE_SPACING_MS = 20;
+/** The journal is folded into a new snapshot once it outgrows the snapshot, and at least this. */
+const MIN_COMPACTION_BYTES = 1 << 20;
 
 /**
- * The simulator's machines in a JSON file of the connection's data directory.
- * Every write replaces the file atomically (temporary file, then rename), one
- * write at a time.
+ * The simulator's machines in the connection's data directory: a snapshot
+ * (`local-sim.json`, replaced atomically: temporary file, then rename) and a
+ * journal after it (`local-sim.<generation>.log`, one JSON line per write
+ * with the domains changed since the line before). A write appends only what
+ * changed, so its cost follows the changes, not the number of machines; once
+ * the journal outgrows the snapshot, and on close, a new snapshot of the next
+ * generation replaces both. A line cut short by a crash is the end of the
+ * journal; a journal of another generation is left over from a crash during
+ * a compaction and is ignored.
  */
 export class SimStateFile {
   readonly path: string;
+  readonly #dataDir: string;
+  /** The domains changed since the last write; the objects are read when the write starts. */
+  readonly #changed = new Map<string, SimDomain>();
+  #generation = 0;
+  #journalBytes = 0;
+  #snapshotBytes = 0;
   #writing: Promise<void> = Promise.resolve();
   #queued: Promise<void> | null = null;
   #directory: Promise<void> | null = null;
 
-  constructor(dataDir: string) {
+  /** `minCompactionBytes`: the least journal size that is folded into a snapshot (tests set it low). */
+  constructor(
+    dataDir: string,
+    private readonly minCompactionBytes = MIN_COMPACTION_BYTES,
+  ) {
+    this.#dataDir = dataDir;
     this.path = join(dataDir, 'local-sim.json');
   }
 
-  /** The saved snapshot, or null when nothing was saved yet. */
+  /** The saved state, snapshot and journal together, or null when nothing was saved yet. */
   async load(): Promise<SimSnapshot | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw this.#unreadable(error);
+    const snapshot = await this.#loadSnapshot();
+    this.#generation = snapshot?.generation ?? 0;
+    const domains = new Map(snapshot?.domains.map((domain) => [domain.ref, domain]));
+    let random = snapshot?.random;
+    const lines = await this.#readJournal();
+    for (const line of lines) {
+      random = line.random;
+      for (const domain of line.domains) domains.set(domain.ref, domain);
     }
-    try {
-      return snapshotSchema.parse(JSON.parse(text));
-    } catch (error) {
-      throw this.#unreadable(error);
-    }
+    await this.#removeOtherJournals();
+    if (random === undefined) return null;
+    return { random, domains: [...domains.values()] };
   }
 
   /**
-   * Writes the state after the write under way. Saves asked for while a write
-   * is under way share the next one, which reads the state when it starts: one
-   * write covers every change made before it, instead of one write per change.
+   * Records that `domain` changed and writes it after the write under way.
+   * Changes made while a write is under way share the next one: one append
+   * covers every change made before it. `state` gives the whole state, for
+   * when the journal is folded into a snapshot.
    */
-  save(snapshot: () => SimSnapshot): Promise<void> {
+  save(domain: SimDomain, state: () => SimSnapshot): Promise<void> {
+    this.#changed.set(domain.ref, domain);
     this.#queued ??= this.#writing.then(async () => {
-      // A short pause lets the changes of a burst share one write of the whole state.
+      // A short pause lets the changes of a burst share one write.
       await new Promise((resolve) => setTimeout(resolve, WRITE_SPACING_MS));
       this.#queued = null;
-      const text = `${JSON.stringify(snapshot())}\n`;
-      const temporary = `${this.path}.${process.pid}.tmp`;
-      // Made once; asked again should that fail.
-      this.#directory ??= mkdir(dirname(this.path), { recursive: true }).then(
-        () => {},
-        (error: unknown) => {
-          this.#directory = null;
-          throw error;
-        },
-      );
-      await this.#directory;
-      await writeFile(temporary, text, { mode: 0o600 });
-      await rename(temporary, this.path);
+      await this.#ensureDirectory();
+      const whole = state();
+      if (this.#journalBytes >= Math.max(this.minCompactionBytes, this.#snapshotBytes)) {
+        await this.#compact(whole);
+      } else {
+        await this.#append(whole.random);
+      }
     });
     const write = this.#queued;
     this.#writing = write.catch(() => {});
@@ -113,12 +135,97 @@ export class SimStateFile {
     return this.#writing;
   }
 
-  #unreadable(cause: unknown): ConnectorError {
+  /** After the writes under way, folds the journal into a snapshot: a closed simulator leaves one file. */
+  async close(state: () => SimSnapshot): Promise<void> {
+    await this.flush();
+    if (this.#journalBytes === 0) return;
+    this.#writing = this.#compact(state());
+    await this.#writing;
+  }
+
+  async #append(random: number): Promise<void> {
+    const line = `${JSON.stringify({ random, domains: [...this.#changed.values()] })}\n`;
+    this.#changed.clear();
+    await appendFile(this.#journalPath(this.#generation), line, { mode: 0o600 });
+    this.#journalBytes += Buffer.byteLength(line);
+  }
+
+  async #compact(state: SimSnapshot): Promise<void> {
+    this.#changed.clear();
+    const previous = this.#generation;
+    const text = `${JSON.stringify({ version: 2, generation: previous + 1, ...state })}\n`;
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    await writeFile(temporary, text, { mode: 0o600 });
+    await rename(temporary, this.path);
+    this.#generation = previous + 1;
+    this.#snapshotBytes = Buffer.byteLength(text);
+    this.#journalBytes = 0;
+    await unlink(this.#journalPath(previous)).catch(ignoreMissing);
+  }
+
+  async #loadSnapshot(): Promise<z.infer<typeof snapshotSchema> | null> {
+    const text = await readFile(this.path, 'utf8').catch(ignoreMissing);
+    if (text === undefined) return null;
+    this.#snapshotBytes = Buffer.byteLength(text);
+    try {
+      return snapshotSchema.parse(JSON.parse(text));
+    } catch (error) {
+      throw this.#unreadable(this.path, error);
+    }
+  }
+
+  async #readJournal(): Promise<z.infer<typeof journalLineSchema>[]> {
+    const path = this.#journalPath(this.#generation);
+    const text = await readFile(path, 'utf8').catch(ignoreMissing);
+    if (text === undefined) return [];
+    this.#journalBytes = Buffer.byteLength(text);
+    const lines = text.split('\n');
+    // The text after the last newline is a line a crash cut short (or nothing).
+    lines.pop();
+    try {
+      return lines.map((line) => journalLineSchema.parse(JSON.parse(line)));
+    } catch (error) {
+      throw this.#unreadable(path, error);
+    }
+  }
+
+  async #removeOtherJournals(): Promise<void> {
+    const current = `local-sim.${this.#generation}.log`;
+    const names = await readdir(this.#dataDir).catch(ignoreMissing);
+    for (const name of names ?? []) {
+      if (/^local-sim\.\d+\.log$/.test(name) && name !== current) {
+        await unlink(join(this.#dataDir, name)).catch(ignoreMissing);
+      }
+    }
+  }
+
+  #journalPath(generation: number): string {
+    return join(this.#dataDir, `local-sim.${generation}.log`);
+  }
+
+  #ensureDirectory(): Promise<void> {
+    // Made once; asked again should that fail.
+    this.#directory ??= mkdir(dirname(this.path), { recursive: true }).then(
+      () => {},
+      (error: unknown) => {
+        this.#directory = null;
+        throw error;
+      },
+    );
+    return this.#directory;
+  }
+
+  #unreadable(path: string, cause: unknown): ConnectorError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     return new ConnectorError(
       'ProviderUnavailable',
-      `The local site's simulator cannot read its state file ${this.path}: ${reason}`,
+      `The local site's simulator cannot read its state file ${path}: ${reason}`,
       { cause },
     );
   }
+}
+
+function ignoreMissing(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  throw error;
 }
