@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { anyOf, type Database, type Executor, type JobRow, jobs, recordset } from '@levante/db';
-import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, lte, or, sql, type WithSubquery } from 'drizzle-orm';
 
 export interface JobOutcome {
   readonly state: 'succeeded' | 'failed' | 'cancelled';
@@ -62,10 +62,14 @@ export class JobQueue {
     return row!;
   }
 
-  /** Enqueues in one statement; the rows come back in the order of `batch`. */
-  async enqueueAll(tx: Executor, batch: readonly NewJob[]): Promise<JobRow[]> {
+  /**
+   * Enqueues in one statement; the rows come back in the order of `batch`.
+   * `along`: writes the same statement makes first, in its WITH clause (the
+   * rows the jobs refer to, say: one round trip for both).
+   */
+  async enqueueAll(tx: Executor, batch: readonly NewJob[], along?: WithSubquery): Promise<JobRow[]> {
     if (batch.length === 0) return [];
-    const rows = await tx
+    const rows = await (along ? tx.with(along) : tx)
       .insert(jobs)
       .select(
         recordset(

@@ -17,7 +17,6 @@ import {
   type ProviderRow,
   placementGroups,
   projectAccounts,
-  projects,
   providerAccounts,
   providers,
   recordset,
@@ -43,7 +42,7 @@ import {
   assertWithinQuota,
   hasLimits,
   type Limits,
-  projectLimits,
+  lockedProjectLimits,
   projectUsage,
 } from '../quotas/quota-usage.ts';
 import type { RecordEvents, UnitOfWork } from '../unit-of-work.ts';
@@ -198,29 +197,35 @@ class CreateBatch {
 
     const now = new Date();
     const created = admitted.map((a) => ({ ...a, machine: machineRow(a, now), jobId: randomUUID() }));
-    // Statements sent together run in no set order: the jobs, which refer to the machines, go after.
-    const [claimed] = await Promise.all([
+    // One statement writes the machines and their jobs (the foreign keys are checked at its end).
+    const insertMachines = this.tx.$with('inserted_machines').as(
+      this.tx
+        .insert(machines)
+        .select(
+          recordset(
+            machines,
+            created.map((c) => c.machine),
+          ),
+        )
+        .returning({ id: machines.id }),
+    );
+    const [claimed, jobs] = await Promise.all([
       claimHosts(this.tx, this.#claims),
-      this.tx.insert(machines).select(
-        recordset(
-          machines,
-          created.map((c) => c.machine),
-        ),
+      queue.enqueueAll(
+        this.tx,
+        created.map(({ request, machine, jobId }) => ({
+          id: jobId,
+          kind: CREATE_MACHINE_JOB,
+          projectId: machine.projectId,
+          machineId: machine.id,
+          payload: { userData: request.input.userData ?? null },
+          idempotencyKey: `create:${machine.id}`,
+          createdBy: request.actor.userId,
+        })),
+        insertMachines,
       ),
       recordAll(created.map((c) => createdEvent(c, c.jobId))),
     ]);
-    const jobs = await queue.enqueueAll(
-      this.tx,
-      created.map(({ request, machine, jobId }) => ({
-        id: jobId,
-        kind: CREATE_MACHINE_JOB,
-        projectId: machine.projectId,
-        machineId: machine.id,
-        payload: { userData: request.input.userData ?? null },
-        idempotencyKey: `create:${machine.id}`,
-        createdBy: request.actor.userId,
-      })),
-    );
     if (claimed.size < this.#claims.size) throw new HostTaken();
     for (const [i, { index, machine, offer, host }] of created.entries()) {
       const item: InventoryItem = {
@@ -403,16 +408,11 @@ class CreateBatch {
     });
   }
 
-  /** The project's limits and usage; null without limits. With limits, creates in it queue on its row. */
+  /** The project's limits and usage; null without limits. With limits, creates in it queue on its quota row. */
   #quota(projectId: string): Promise<Quota | null> {
     return this.#once(`quota:${projectId}`, async () => {
-      const limits = await projectLimits(this.tx, projectId);
+      const limits = await lockedProjectLimits(this.tx, projectId);
       if (!hasLimits(limits)) return null;
-      await this.tx
-        .select({ id: projects.id })
-        .from(projects)
-        .where(eq(projects.id, projectId))
-        .for('update');
       return { limits, usage: await projectUsage(this.tx, projectId) };
     });
   }

@@ -37,7 +37,22 @@ export function hasLimits(limits: Limits): boolean {
 }
 
 export async function projectLimits(tx: Executor, projectId: string): Promise<Limits> {
-  const [row] = await tx
+  const [row] = await limitsQuery(tx, projectId);
+  return row ?? NO_LIMITS;
+}
+
+/**
+ * The project's limits, its quota row locked until the transaction ends:
+ * creates in a project with a quota queue on that row, so each counts the
+ * usage the ones before it committed.
+ */
+export async function lockedProjectLimits(tx: Executor, projectId: string): Promise<Limits> {
+  const [row] = await limitsQuery(tx, projectId).for('update');
+  return row ?? NO_LIMITS;
+}
+
+function limitsQuery(tx: Executor, projectId: string) {
+  return tx
     .select({
       machines: quotas.machines,
       vcpus: quotas.vcpus,
@@ -46,7 +61,6 @@ export async function projectLimits(tx: Executor, projectId: string): Promise<Li
     })
     .from(quotas)
     .where(eq(quotas.projectId, projectId));
-  return row ?? NO_LIMITS;
 }
 
 const RESOURCES = [
