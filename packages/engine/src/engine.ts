@@ -10,6 +10,7 @@ import { EventQueries } from './events/event.queries.ts';
 import { EventSubscriptions } from './events/event.subscriptions.ts';
 import { HostCommands } from './hosts/host.commands.ts';
 import { HostQueries } from './hosts/host.queries.ts';
+import { HostIndexCache } from './hosts/host-index-cache.ts';
 import { ApiTokenCommands } from './identity/api-token.commands.ts';
 import { Authentication } from './identity/authentication.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './identity/login-throttle.ts';
@@ -60,9 +61,10 @@ export function createEngine(options: EngineOptions) {
   const queue = new JobQueue(db);
   const userCommands = new UserCommands(db, uow);
   const providers = new ProviderCommands(db, uow, registry);
-  const hosts = new HostCommands(db, uow, registry);
+  const hostIndexes = new HostIndexCache();
+  const hosts = new HostCommands(db, uow, registry, hostIndexes);
   const accounts = new AccountCommands(db, uow, registry, pool, cipher);
-  const convergence = new MachineConvergence(uow, queue);
+  const convergence = new MachineConvergence(uow, queue, hostIndexes);
   const worker = new Worker(
     {
       db,
@@ -73,7 +75,7 @@ export function createEngine(options: EngineOptions) {
       handlers: {
         [CREATE_MACHINE_JOB]: createMachineJob(db, convergence),
         [MACHINE_ACTION_JOB]: machineActionJob(convergence),
-        [MIGRATE_MACHINE_JOB]: migrateMachineJob,
+        [MIGRATE_MACHINE_JOB]: migrateMachineJob(hostIndexes),
       },
     },
     { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
@@ -97,8 +99,8 @@ export function createEngine(options: EngineOptions) {
     hostQueries: new HostQueries(db),
     quotas: new QuotaCommands(db, uow),
     placementGroups: new PlacementGroupCommands(db, uow),
-    machines: new MachineCommands(uow, queue, registry),
-    migrations: new MachineMigrationCommands(uow, queue, registry),
+    machines: new MachineCommands(uow, queue, registry, hostIndexes),
+    migrations: new MachineMigrationCommands(uow, queue, registry, hostIndexes),
     machineQueries: new MachineQueries(db),
     worker,
     ensureFirstAdmin: (password: string | undefined): Promise<FirstAdmin | null> =>

@@ -153,8 +153,9 @@ export interface HostShare {
 
 /**
  * Takes a share of several hosts in one statement, each only if it is still
- * free, locking the hosts in id order (as every multi-host write does, so two
- * never wait on each other in a cycle). Answers the hosts it could claim.
+ * in service and free, locking the hosts in id order (as every multi-host
+ * write does, so two never wait on each other in a cycle). Answers the hosts
+ * it could claim.
  */
 export async function claimHosts(tx: Executor, shares: ReadonlyMap<string, HostShare>): Promise<Set<string>> {
   if (shares.size === 0) return new Set();
@@ -170,6 +171,8 @@ export async function claimHosts(tx: Executor, shares: ReadonlyMap<string, HostS
       and(
         sql`${hosts.id} = want.id`,
         inArray(hosts.id, lockedInOrder(tx, shares)),
+        // What EnabledFilter checks: a placement made from an out-of-date index is refused here.
+        sql`${hosts.enabled} and not ${hosts.maintenance} and ${hosts.up}`,
         sql`${hosts.vcpus} * ${hosts.cpuAllocationRatio} - ${hosts.allocatedVcpus} >= want.vcpus`,
         sql`${hosts.memoryMiB} * ${hosts.ramAllocationRatio} - ${hosts.allocatedMemoryMiB} >= want.memory_mib`,
         sql`${hosts.diskGiB} * ${hosts.diskAllocationRatio} - ${hosts.allocatedDiskGiB} >= want.disk_gib`,

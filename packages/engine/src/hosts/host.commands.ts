@@ -1,10 +1,11 @@
 import type { ConnectorRegistry } from '@levante/connector-api';
-import { type Database, type HostRow, hosts, locations, providers } from '@levante/db';
+import { type Database, type HostRow, hosts, locations, providers, type Transaction } from '@levante/db';
 import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
 import type { RecordEvent, UnitOfWork } from '../unit-of-work.ts';
+import type { HostIndexCache } from './host-index-cache.ts';
 
 const ratio = z
   .number()
@@ -63,6 +64,7 @@ export class HostCommands {
     private readonly db: Database,
     private readonly uow: UnitOfWork,
     private readonly registry: ConnectorRegistry,
+    private readonly hostIndexes: HostIndexCache,
   ) {}
 
   async register(actor: Actor | null, input: RegisterHostInput): Promise<HostRow> {
@@ -76,7 +78,7 @@ export class HostCommands {
         `Provider ${provider.name} (${provider.kind}) does not let Levante place machines on hosts.`,
       );
     }
-    return this.uow.run(async (tx, record) => {
+    return this.#changing(async (tx, record) => {
       const [location] = await tx
         .insert(locations)
         .values({
@@ -109,7 +111,7 @@ export class HostCommands {
   async update(actor: Actor, hostId: string, input: z.input<typeof updateHostSchema>): Promise<HostRow> {
     assertPlatformAdmin(actor);
     const data = validate(updateHostSchema, input);
-    return this.uow.run(async (tx, record) => {
+    return this.#changing(async (tx, record) => {
       const [before] = await tx.select().from(hosts).where(eq(hosts.id, hostId)).for('update');
       if (!before) throw notFound('Host');
       const [after] = await tx
@@ -132,7 +134,7 @@ export class HostCommands {
   /** A host in maintenance keeps its machines but receives no new ones. */
   async setMaintenance(actor: Actor, hostId: string, maintenance: boolean): Promise<HostRow> {
     assertPlatformAdmin(actor);
-    return this.uow.run(async (tx, record) => {
+    return this.#changing(async (tx, record) => {
       const [row] = await tx
         .update(hosts)
         .set({ maintenance, updatedAt: new Date() })
@@ -150,6 +152,15 @@ export class HostCommands {
       );
       return row;
     });
+  }
+
+  /** Runs a change of hosts; the placement indexes read them again afterwards. */
+  async #changing<T>(work: (tx: Transaction, record: RecordEvent) => Promise<T>): Promise<T> {
+    try {
+      return await this.uow.run(work);
+    } finally {
+      this.hostIndexes.invalidate();
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { holdsResources, type MachineState } from '@levante/domain';
 import { sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
+import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import { addShare, type HostShare, releaseHosts } from '../hosts/host-placement.ts';
 import { type JobContext, LeaseLostError } from '../jobs/job-context.ts';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue.ts';
@@ -46,6 +47,7 @@ export class MachineConvergence {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly queue: JobQueue,
+    private readonly hostIndexes: HostIndexCache,
   ) {}
 
   /**
@@ -139,7 +141,9 @@ export class MachineConvergence {
   }
 
   async #writeAll(reports: readonly MachineReport[]): Promise<Settled<void>[]> {
-    return this.uow.run(async (tx, _record, recordAll) => {
+    const freed: { hostId: string; share: HostShare }[] = [];
+    const results = await this.uow.run(async (tx, _record, recordAll) => {
+      freed.length = 0;
       const ids = [...new Set(reports.map((r) => r.machineId))].sort();
       // Sent together (one round trip), run in this order. Machines are locked in id order,
       // as every batch does: two batches never wait on each other in a cycle.
@@ -170,6 +174,7 @@ export class MachineConvergence {
         if (!before || (report.kind === 'seen' && before.state === outcome.state)) continue;
         if (before.hostId && holdsResources(before.state as MachineState) && !holdsResources(outcome.state)) {
           addShare(released, before.hostId, before);
+          freed.push({ hostId: before.hostId, share: before });
         }
         const after: MachineRow = {
           ...before,
@@ -203,6 +208,8 @@ export class MachineConvergence {
       ]);
       return results;
     });
+    await this.hostIndexes.release(freed);
+    return results;
   }
 
   /** Finishes the jobs of final reports, one statement per owner and outcome; answers those finished. */

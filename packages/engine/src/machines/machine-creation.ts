@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectorRegistry } from '@levante/connector-api';
 import {
   anyOf,
+  type HostRow,
   type JobRow,
   type LocationRow,
   locations,
@@ -24,18 +25,12 @@ import {
   uniqueViolation,
 } from '@levante/db';
 import { type Actor, badInput, conflict, LevanteError, notFound } from '@levante/domain';
-import { type Hypervisor, placeMachine } from '@levante/scheduler';
+import { type Hypervisor, type PlacementRequest, placeMachine } from '@levante/scheduler';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
-import {
-  addShare,
-  claimHosts,
-  groupMemberHosts,
-  type HostShare,
-  type LoadedHost,
-  loadHostCandidates,
-} from '../hosts/host-placement.ts';
+import type { HostIndexCache, LocationHosts } from '../hosts/host-index-cache.ts';
+import { addShare, claimHosts, groupMemberHosts, type HostShare } from '../hosts/host-placement.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import {
@@ -98,6 +93,7 @@ export class MachineCreation {
     private readonly uow: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly registry: ConnectorRegistry,
+    private readonly hostIndexes: HostIndexCache,
   ) {}
 
   create(request: CreateRequest): Promise<CreatedMachine> {
@@ -108,9 +104,11 @@ export class MachineCreation {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.uow.run((tx, _record, recordAll) =>
-          new CreateBatch(tx, this.registry, requests).write(this.queue, recordAll),
+          new CreateBatch(tx, this.registry, this.hostIndexes, requests).write(this.queue, recordAll),
         );
       } catch (error) {
+        // The indexes hold the failed batch's claims, or are out of date: read them again.
+        this.hostIndexes.invalidate();
         if (error instanceof HostTaken && attempt < CLAIM_ATTEMPTS) continue;
         if (error instanceof HostTaken) {
           const busy = new LevanteError(
@@ -131,7 +129,10 @@ export class MachineCreation {
   }
 }
 
-/** Another replica claimed the capacity a batch counted on: the batch is tried again from fresh rows. */
+/**
+ * The capacity a batch counted on was taken meanwhile (by another replica), or
+ * its hosts' index was out of date: the batch is tried again from fresh rows.
+ */
 class HostTaken extends Error {}
 
 interface Offer {
@@ -160,7 +161,7 @@ interface Admitted {
   readonly project: ProjectRow;
   readonly offer: Offer;
   readonly group: Group | null;
-  readonly host: LoadedHost | null;
+  readonly host: HostRow | null;
   readonly placement: string | null;
 }
 
@@ -175,9 +176,13 @@ class CreateBatch {
   /** What this batch takes of each host. */
   readonly #claims = new Map<string, HostShare>();
 
+  /** The locations whose index this batch read from the database itself. */
+  readonly #freshIndexes = new Set<string>();
+
   constructor(
     private readonly tx: Transaction,
     private readonly registry: ConnectorRegistry,
+    private readonly hostIndexes: HostIndexCache,
     private readonly requests: readonly CreateRequest[],
   ) {}
 
@@ -232,7 +237,7 @@ class CreateBatch {
         machine,
         provider: offer.provider,
         location: offer.location,
-        host: host?.row ?? null,
+        host,
         imageName: offer.image.name,
         configurationName: offer.configuration.name,
       };
@@ -417,19 +422,28 @@ class CreateBatch {
     });
   }
 
-  #hosts(locationId: string): Promise<LoadedHost[]> {
-    return this.#once(`hosts:${locationId}`, () => loadHostCandidates(this.tx, locationId));
+  #hosts(locationId: string): Promise<LocationHosts> {
+    return this.#once(`hosts:${locationId}`, async () => {
+      const before = Date.now();
+      const hosts = await this.hostIndexes.get(this.tx, locationId, before);
+      if (hosts.loadedAt >= before) this.#freshIndexes.add(locationId);
+      return hosts;
+    });
   }
 
-  /** Chooses a host with the capacity this batch's earlier placements left, and counts what it takes. */
+  /**
+   * Chooses a host with the capacity this batch's earlier placements left, and
+   * claims it in the index so that the placements after it see what it takes.
+   * A request in a placement group is placed over every host with the group's
+   * members marked (the index does not follow groups); the others through the index.
+   */
   #place(
-    hosts: LoadedHost[],
+    { index, rows }: LocationHosts,
     { location, image, configuration }: Offer,
     group: Group | null,
     hostHint: string | null,
-  ): { host: LoadedHost; summary: string } {
-    if (group) for (const host of hosts) if (group.hosts.has(host.id)) host.groupIds.add(group.row.id);
-    const decision = placeMachine(hosts, {
+  ): { host: HostRow; summary: string } {
+    const request: PlacementRequest = {
       vcpus: configuration.vcpus,
       memoryMiB: configuration.memoryMiB,
       diskGiB: configuration.diskGiB,
@@ -437,21 +451,24 @@ class CreateBatch {
       hypervisors: image.hypervisors as Hypervisor[],
       group: group ? { id: group.row.id, policy: group.row.policy, hasMembers: group.hosts.size > 0 } : null,
       hostHint,
-    });
-    const host = hosts.find((h) => h.id === decision.hostId);
-    if (!host) {
+    };
+    const decision = group
+      ? placeMachine(
+          index
+            .hosts()
+            .map((host) => ({ ...host, groupIds: new Set(group.hosts.has(host.id) ? [group.row.id] : []) })),
+          request,
+        )
+      : index.place(request);
+    const host = decision.hostId ? rows.get(decision.hostId) : undefined;
+    if (!host || !index.claim(host.id, { ...request, group: null })) {
+      // An index kept from earlier batches may miss capacity given back elsewhere: look again first.
+      if (!this.#freshIndexes.has(location.id)) throw new HostTaken();
       throw new LevanteError('PROVIDER_ERROR', decision.explanation.summary, {
         details: { providerError: 'CapacityError', placement: decision.explanation },
       });
     }
-    host.allocatedVcpus += configuration.vcpus;
-    host.allocatedMemoryMiB += configuration.memoryMiB;
-    host.allocatedDiskGiB += configuration.diskGiB;
-    host.machineCount += 1;
-    if (group) {
-      group.hosts.add(host.id);
-      host.groupIds.add(group.row.id);
-    }
+    if (group) group.hosts.add(host.id);
     addShare(this.#claims, host.id, configuration);
     return { host, summary: decision.explanation.summary };
   }

@@ -22,6 +22,7 @@ import {
   TRANSITIONAL_STATES,
 } from '@levante/domain';
 import { and, eq, inArray } from 'drizzle-orm';
+import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import { reserveMigrationTarget } from '../hosts/host-placement.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
@@ -48,6 +49,7 @@ export class MachineMigrationCommands {
     private readonly uow: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly registry: ConnectorRegistry,
+    private readonly hostIndexes: HostIndexCache,
   ) {}
 
   /**
@@ -146,6 +148,8 @@ export class MachineMigrationCommands {
       });
       return { machine, job };
     });
+    // The target's reservation is known to the database only.
+    this.hostIndexes.invalidate();
     this.queue.notify();
     return result;
   }

@@ -13,6 +13,7 @@ import {
 } from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
@@ -43,8 +44,9 @@ export class MachineCommands {
     private readonly uow: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly registry: ConnectorRegistry,
+    hostIndexes: HostIndexCache,
   ) {
-    this.#creation = new MachineCreation(uow, queue, registry);
+    this.#creation = new MachineCreation(uow, queue, registry, hostIndexes);
   }
 
   /**

@@ -2,6 +2,7 @@ import { ConnectorError, type MachineInfo } from '@levante/connector-api';
 import { machines } from '@levante/db';
 import { holdsResources, type MachineState } from '@levante/domain';
 import { eq } from 'drizzle-orm';
+import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import { releaseHost } from '../hosts/host-placement.ts';
 import { type JobContext, type JobHandler, LeaseLostError } from '../jobs/job-context.ts';
 import { providerError } from '../providers/provider-errors.ts';
@@ -33,50 +34,57 @@ type Ending =
  * is on the new host, or (the provider refused, or the machine no longer
  * runs) the reservation on the new host goes back and the machine stays.
  */
-export const migrateMachineJob: JobHandler = {
-  async run(context) {
-    const payload = context.job.payload as MigrationPayload;
-    const row = await jobMachine(context);
-    const ref = row?.machine.providerRef
-      ? { ref: row.machine.providerRef, location: row.location.ref }
-      : null;
-    const connector = row ? await context.pool.forAccount(row.machine.accountId) : null;
-    // Re-check before acting: the machine must still run on the host it ran on when asked.
-    const unfit = !row || !ref || !connector ? 'no longer exists' : unfitFor(row.machine, payload);
-    try {
-      if (unfit) {
-        // Unless an attempt that died after the provider had moved it left it there.
-        const info = context.job.attempts > 1 && ref ? await connector!.getMachine(ref) : null;
-        if (info?.hostRef === payload.hostName) return await endMigration(context, { moved: true, info });
-        const name = row?.machine.name ?? 'the machine';
-        return await endMigration(context, {
+export function migrateMachineJob(hostIndexes: HostIndexCache): JobHandler {
+  const endMigration = (context: JobContext, ending: Ending, options?: { jobAlreadyFailed?: boolean }) =>
+    recordMigrationEnd(context, ending, options).finally(() => hostIndexes.invalidate());
+  return {
+    async run(context) {
+      const payload = context.job.payload as MigrationPayload;
+      const row = await jobMachine(context);
+      const ref = row?.machine.providerRef
+        ? { ref: row.machine.providerRef, location: row.location.ref }
+        : null;
+      const connector = row ? await context.pool.forAccount(row.machine.accountId) : null;
+      // Re-check before acting: the machine must still run on the host it ran on when asked.
+      const unfit = !row || !ref || !connector ? 'no longer exists' : unfitFor(row.machine, payload);
+      try {
+        if (unfit) {
+          // Unless an attempt that died after the provider had moved it left it there.
+          const info = context.job.attempts > 1 && ref ? await connector!.getMachine(ref) : null;
+          if (info?.hostRef === payload.hostName) return await endMigration(context, { moved: true, info });
+          const name = row?.machine.name ?? 'the machine';
+          return await endMigration(context, {
+            moved: false,
+            cancelled: true,
+            reason: `The migration did not start: ${name} ${unfit}.`,
+          });
+        }
+        if (!connector!.migrateMachine) {
+          throw new ConnectorError('NotSupported', 'This connection cannot migrate machines.');
+        }
+        if (!(await context.renew(10))) throw new LeaseLostError();
+        const before = await connector!.getMachine(ref!, { signal: context.signal });
+        if (!before) throw new ConnectorError('NotFound', 'The provider no longer knows this machine.');
+        // An attempt that died after the provider had moved it: nothing left to ask.
+        const info =
+          before.hostRef === payload.hostName
+            ? before
+            : await whileRenewing(context, () =>
+                connector!.migrateMachine!(ref!, payload.hostName, { signal: context.signal }),
+              );
+        await endMigration(context, { moved: true, info });
+      } catch (error) {
+        if (!isPermanent(error)) throw error;
+        await endMigration(context, {
           moved: false,
-          cancelled: true,
-          reason: `The migration did not start: ${name} ${unfit}.`,
+          reason: providerError(row!.provider.name, error).message,
         });
       }
-      if (!connector!.migrateMachine) {
-        throw new ConnectorError('NotSupported', 'This connection cannot migrate machines.');
-      }
-      if (!(await context.renew(10))) throw new LeaseLostError();
-      const before = await connector!.getMachine(ref!, { signal: context.signal });
-      if (!before) throw new ConnectorError('NotFound', 'The provider no longer knows this machine.');
-      // An attempt that died after the provider had moved it: nothing left to ask.
-      const info =
-        before.hostRef === payload.hostName
-          ? before
-          : await whileRenewing(context, () =>
-              connector!.migrateMachine!(ref!, payload.hostName, { signal: context.signal }),
-            );
-      await endMigration(context, { moved: true, info });
-    } catch (error) {
-      if (!isPermanent(error)) throw error;
-      await endMigration(context, { moved: false, reason: providerError(row!.provider.name, error).message });
-    }
-  },
+    },
 
-  giveUp: (context, reason) => endMigration(context, { moved: false, reason }, { jobAlreadyFailed: true }),
-};
+    giveUp: (context, reason) => endMigration(context, { moved: false, reason }, { jobAlreadyFailed: true }),
+  };
+}
 
 /** Why the machine cannot move now, or null when it can. */
 function unfitFor(
@@ -118,7 +126,7 @@ async function whileRenewing<T>(context: JobContext, work: () => Promise<T>): Pr
  * meanwhile, the reservation does) and the machine is on the new host. Not
  * moved: the reservation on the new host goes back; the machine stays.
  */
-async function endMigration(
+async function recordMigrationEnd(
   context: JobContext,
   ending: Ending,
   { jobAlreadyFailed = false } = {},
