@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { type DatabaseHandle, openDatabase } from '@levante/db';
 import { LevanteError } from '@levante/domain';
 import { type Engine, type FirstAdmin, InProcessEventBus, type WorkerOptions } from '@levante/engine';
@@ -71,6 +72,9 @@ export async function startLevante(
     validationRules: limitRules,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // Answers are per user and never cached by HTTP caches; the cache-control plugin, on by
+    // default, would wrap every field's resolver to compute hints nobody reads.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 
