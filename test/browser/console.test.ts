@@ -228,6 +228,63 @@ describe('the web console, in Chromium', () => {
     await second.context.close();
   }, 90_000);
 
+  it("lets the admin set a host's CPU ratio and labels, and refuses a ratio out of range", async () => {
+    const HOST = 'lyon-a-1';
+    await nav(admin, 'Hosts');
+    const row = admin.locator(`tr[data-host-row="${HOST}"]`);
+    const ratios = row.locator('[data-host-ratios]');
+    const labels = row.locator('[data-host-labels]');
+    await expect.poll(() => ratios.textContent(), LIVE).toContain('ratios 4 / 1.5 / 1');
+    expect(await labels.textContent()).toBe('—');
+
+    await row.getByRole('button', { name: `Edit ${HOST}` }).click();
+    // Not `name:`: every ConfirmDialog is labelled by the same id, the first of which is "New project".
+    const dialog = admin
+      .getByRole('dialog')
+      .filter({ has: admin.getByRole('heading', { name: `Edit ${HOST}` }) });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    await dialog.getByLabel('CPU ratio').fill('6');
+    await dialog.getByRole('button', { name: 'Add label' }).click();
+    await dialog.getByLabel('Key of label 1').fill('rack');
+    await dialog.getByLabel('Value of label 1').fill('r1');
+    await admin.screenshot({ path: join(SHOTS, 'host-edit.png') });
+    await dialog.getByRole('button', { name: 'Save' }).click();
+
+    await expect
+      .poll(() => admin.getByText(`Saved ${HOST}: CPU ratio 6, labels rack=r1.`).isVisible(), LIVE)
+      .toBe(true);
+    await expect.poll(() => dialog.count(), LIVE).toBe(0);
+    expect(await ratios.textContent()).toContain('ratios 6 / 1.5 / 1');
+    expect(await labels.textContent()).toBe('rack=r1');
+
+    // A ratio below 0.1 and a key used twice are refused in the form, and nothing is saved.
+    await row.getByRole('button', { name: `Edit ${HOST}` }).click();
+    expect(await dialog.getByLabel('CPU ratio').inputValue()).toBe('6');
+    expect(await dialog.getByLabel('Key of label 1').inputValue()).toBe('rack');
+    await dialog.getByLabel('CPU ratio').fill('0');
+    await dialog.getByRole('button', { name: 'Add label' }).click();
+    await dialog.getByLabel('Key of label 2').fill('rack');
+    await dialog.getByLabel('Value of label 2').fill('r2');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => dialog.getByText('An allocation ratio is at least 0.1.').isVisible(), LIVE)
+      .toBe(true);
+    expect(await dialog.getByText('The key "rack" is already used above.').isVisible()).toBe(true);
+    expect(await dialog.getByLabel('CPU ratio').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('CPU ratio').fill('-2');
+    await dialog.getByRole('button', { name: 'Remove label 2' }).click();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    expect(await dialog.getByText('An allocation ratio is at least 0.1.').isVisible()).toBe(true);
+    expect(await dialog.getByText('already used above').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count(), LIVE).toBe(0);
+
+    // What the server holds, read again from scratch.
+    await admin.reload();
+    await expect.poll(() => ratios.textContent(), LIVE).toContain('ratios 6 / 1.5 / 1');
+    expect(await labels.textContent()).toBe('rack=r1');
+  }, 60_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

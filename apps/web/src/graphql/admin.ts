@@ -363,13 +363,33 @@ export const SET_PROVIDER_VISIBILITY: TypedDocumentNode<
   }
 `;
 
-export const ADMIN_HOSTS: TypedDocumentNode<{ hosts: Host[] }, Record<string, never>> = gql`
-  query AdminHosts {
-    hosts {
-      ...HostFields
-    }
+/** A host's labels: key → value strings the scheduler's label filter matches. */
+export type HostLabels = Record<string, string>;
+
+/** A host as the admin's Hosts page shows it: `HostFields` and its labels. */
+export interface AdminHost extends Host {
+  labels: HostLabels;
+}
+
+/**
+ * `HostFields` (capacity, allocation, the three allocation ratios, machines) and the labels, which
+ * only the Hosts page reads.
+ */
+export const ADMIN_HOST_FIELDS = gql`
+  fragment AdminHostFields on Host {
+    ...HostFields
+    labels
   }
   ${HOST_FIELDS}
+`;
+
+export const ADMIN_HOSTS: TypedDocumentNode<{ hosts: AdminHost[] }, Record<string, never>> = gql`
+  query AdminHosts {
+    hosts {
+      ...AdminHostFields
+    }
+  }
+  ${ADMIN_HOST_FIELDS}
 `;
 
 export interface RegisterHostInput {
@@ -381,41 +401,52 @@ export interface RegisterHostInput {
   vcpus: number;
   memoryMiB: number;
   diskGiB: number;
+  /** Omitted or null: the server's default (CPU 4, RAM 1, disk 1). */
   cpuAllocationRatio?: number | null;
   ramAllocationRatio?: number | null;
+  diskAllocationRatio?: number | null;
+  labels?: HostLabels | null;
 }
 
-export const REGISTER_HOST: TypedDocumentNode<{ registerHost: Host }, { input: RegisterHostInput }> = gql`
+export const REGISTER_HOST: TypedDocumentNode<{ registerHost: AdminHost }, { input: RegisterHostInput }> =
+  gql`
   mutation RegisterHost($input: RegisterHostInput!) {
     registerHost(input: $input) {
-      ...HostFields
+      ...AdminHostFields
     }
   }
-  ${HOST_FIELDS}
+  ${ADMIN_HOST_FIELDS}
 `;
 
 export const SET_HOST_MAINTENANCE: TypedDocumentNode<
-  { setHostMaintenance: Host },
+  { setHostMaintenance: AdminHost },
   { input: { hostId: string; maintenance: boolean } }
 > = gql`
   mutation SetHostMaintenance($input: HostMaintenanceInput!) {
     setHostMaintenance(input: $input) {
-      ...HostFields
+      ...AdminHostFields
     }
   }
-  ${HOST_FIELDS}
+  ${ADMIN_HOST_FIELDS}
 `;
 
-export const UPDATE_HOST: TypedDocumentNode<
-  { updateHost: Host },
-  { input: { hostId: string; enabled?: boolean | null } }
-> = gql`
+/** Only what is given changes; `labels` replaces all the host's labels. */
+export interface UpdateHostInput {
+  hostId: string;
+  enabled?: boolean | null;
+  cpuAllocationRatio?: number | null;
+  ramAllocationRatio?: number | null;
+  diskAllocationRatio?: number | null;
+  labels?: HostLabels | null;
+}
+
+export const UPDATE_HOST: TypedDocumentNode<{ updateHost: AdminHost }, { input: UpdateHostInput }> = gql`
   mutation UpdateHost($input: UpdateHostInput!) {
     updateHost(input: $input) {
-      ...HostFields
+      ...AdminHostFields
     }
   }
-  ${HOST_FIELDS}
+  ${ADMIN_HOST_FIELDS}
 `;
 
 export const USERS: TypedDocumentNode<

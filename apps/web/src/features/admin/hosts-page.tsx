@@ -11,8 +11,21 @@ import {
   UPDATE_HOST,
 } from '@/graphql/admin';
 import type { Hypervisor } from '@/graphql/types';
-import { percent } from '@/lib/format';
+import { readableError } from '@/lib/errors';
+import { formatMemory, percent } from '@/lib/format';
 import { AdminOnly } from './admin-guard';
+import { HostEditDialog } from './host-edit-dialog';
+import {
+  checkRatios,
+  formatRatio,
+  type LabelRow,
+  labelsFromRows,
+  labelTags,
+  NO_RATIOS,
+  RATIOS,
+  type RatioTexts,
+} from './host-settings';
+import { LabelsEditor } from './labels-editor';
 
 const HYPERVISORS: readonly Hypervisor[] = ['KVM', 'XEN', 'ESX'];
 
@@ -55,15 +68,27 @@ function Hosts() {
   const [update, updating] = useMutation(UPDATE_HOST);
   const [register, registering] = useMutation(REGISTER_HOST);
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [ratios, setRatios] = useState<RatioTexts>(NO_RATIOS);
+  const [labelRows, setLabelRows] = useState<LabelRow[]>([]);
   const [submitted, setSubmitted] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ tone: 'success' | 'info'; text: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const problems = problemsOf(draft);
+  const ratioCheck = checkRatios(ratios, false);
+  const labelCheck = labelsFromRows(labelRows);
+  const registerField = registering.error ? readableError(registering.error).field : null;
   const hostProviders = (providers.data?.providers ?? []).filter((p) => p.capabilities.hosts);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    if (Object.keys(problems).length > 0) return;
+    if (
+      Object.keys(problems).length > 0 ||
+      Object.keys(ratioCheck.problems).length > 0 ||
+      Object.keys(labelCheck.problems).length > 0 ||
+      labelCheck.overall
+    )
+      return;
     try {
       const result = await register({
         variables: {
@@ -76,11 +101,15 @@ function Hosts() {
             vcpus: Number(draft.vcpus),
             memoryMiB: Number(draft.memoryGiB) * 1024,
             diskGiB: Number(draft.diskGiB),
+            ...ratioCheck.values,
+            ...(Object.keys(labelCheck.labels).length > 0 ? { labels: labelCheck.labels } : {}),
           },
         },
       });
-      setNotice(`${result.data?.registerHost.name ?? 'The host'} was registered.`);
+      setNotice({ tone: 'success', text: `${result.data?.registerHost.name ?? 'The host'} was registered.` });
       setDraft({ ...EMPTY, providerId: draft.providerId, location: draft.location, cluster: draft.cluster });
+      setRatios(NO_RATIOS);
+      setLabelRows([]);
       setSubmitted(false);
       await hosts.refetch();
     } catch {
@@ -106,6 +135,7 @@ function Hosts() {
   );
 
   const list = hosts.data?.hosts ?? [];
+  const edited = list.find((h) => h.id === editing) ?? null;
   return (
     <>
       <div className="page-head">
@@ -116,7 +146,7 @@ function Hosts() {
           </p>
         </div>
       </div>
-      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
       <ErrorMessage error={hosts.error ?? maintaining.error ?? updating.error} />
       {hosts.loading && !hosts.data ? <Loading /> : null}
       {hosts.data && list.length === 0 ? (
@@ -131,6 +161,7 @@ function Hosts() {
                 <th>Location</th>
                 <th>Hypervisor</th>
                 <th>Capacity</th>
+                <th>Labels</th>
                 <th>Allocated</th>
                 <th>Machines</th>
                 <th>Status</th>
@@ -149,14 +180,28 @@ function Hosts() {
                   <td>{h.location}</td>
                   <td>{h.hypervisor}</td>
                   <td>
-                    {h.vcpus} vCPU · {Math.round(h.memoryMiB / 1024)} GiB
-                    <span className="cell-sub">
-                      ratios {h.cpuAllocationRatio} / {h.ramAllocationRatio}
+                    {h.vcpus} vCPU · {formatMemory(h.memoryMiB)}
+                    <span
+                      className="cell-sub"
+                      data-host-ratios
+                      title="Allocation ratios, CPU / RAM / disk: what machines may be promised, as a multiple of the capacity"
+                    >
+                      ratios {RATIOS.map(({ key }) => formatRatio(h[key])).join(' / ')}
                     </span>
                   </td>
+                  <td data-host-labels style={{ whiteSpace: 'normal', minWidth: 60, maxWidth: 200 }}>
+                    {labelTags(h.labels).map((tag) => (
+                      <span key={tag} className="tag tag-grey" style={{ margin: '1px 4px 1px 0' }}>
+                        {tag}
+                      </span>
+                    ))}
+                    {Object.keys(h.labels).length === 0 ? <span className="muted">—</span> : null}
+                  </td>
                   <td>
-                    {Math.round(percent(h.allocatedVcpus, h.vcpus * h.cpuAllocationRatio))}% CPU ·{' '}
-                    {Math.round(percent(h.allocatedMemoryMiB, h.memoryMiB * h.ramAllocationRatio))}% RAM
+                    {Math.round(percent(h.allocatedVcpus, h.vcpus * h.cpuAllocationRatio))}% CPU
+                    <span className="cell-sub">
+                      {Math.round(percent(h.allocatedMemoryMiB, h.memoryMiB * h.ramAllocationRatio))}% RAM
+                    </span>
                   </td>
                   <td>{h.machines.length + h.otherMachines}</td>
                   <td>
@@ -166,7 +211,18 @@ function Hosts() {
                     {!h.maintenance && h.enabled && h.up ? <span className="tag">in service</span> : null}
                   </td>
                   <td>
-                    <div className="row">
+                    <div className="row" style={{ minWidth: 150 }}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={`Edit ${h.name}`}
+                        onClick={() => {
+                          setNotice(null);
+                          setEditing(h.id);
+                        }}
+                      >
+                        Edit
+                      </button>
                       <button
                         type="button"
                         className="btn btn-small"
@@ -194,6 +250,17 @@ function Hosts() {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {edited ? (
+        <HostEditDialog
+          key={edited.id}
+          host={edited}
+          onDone={(done) => {
+            setNotice(done);
+            setEditing(null);
+          }}
+          onClose={() => setEditing(null)}
+        />
       ) : null}
       <form className="panel stack" style={{ marginTop: 16, maxWidth: 720 }} onSubmit={submit} noValidate>
         <h2>Register a host</h2>
@@ -240,6 +307,30 @@ function Hosts() {
           {field('memoryGiB', 'Memory (GiB)', { inputMode: 'numeric' })}
           {field('diskGiB', 'Disk (GiB)', { inputMode: 'numeric' })}
         </div>
+        <div className="toolbar" style={{ marginBottom: 0 }}>
+          {RATIOS.map(({ key, label, serverDefault }) => {
+            const problem = submitted ? ratioCheck.problems[key] : undefined;
+            return (
+              <label className="field" key={key}>
+                <span>{label} ratio (optional)</span>
+                <input
+                  value={ratios[key]}
+                  inputMode="decimal"
+                  placeholder={`${serverDefault} if empty`}
+                  aria-invalid={problem !== undefined || registerField === key}
+                  onChange={(e) => setRatios({ ...ratios, [key]: e.target.value })}
+                />
+                {problem ? <small className="field-error">{problem}</small> : null}
+              </label>
+            );
+          })}
+        </div>
+        <LabelsEditor
+          rows={labelRows}
+          onChange={setLabelRows}
+          problems={submitted ? labelCheck.problems : {}}
+          overall={submitted ? labelCheck.overall : null}
+        />
         <div>
           <button type="submit" className="btn btn-primary" disabled={registering.loading}>
             Register host
