@@ -96,6 +96,16 @@ const qemuSchema = z
     machineType: z.string().min(1).max(64).default('q35'),
     /** Guest memory; null: the machine's configuration says. */
     memoryMiB: z.number().int().min(32).max(4_194_304).nullable().default(null),
+    /**
+     * TCG only: the translation buffer (`-accel tcg,tb-size=`) in MiB; null:
+     * QEMU's default, an eighth of host memory up to 1 GiB. Its pages are
+     * touched as code is translated (in 2 MiB huge pages where the host has
+     * them): about 50 MB of RSS per guest once a small Linux has booted. A
+     * smaller buffer saves memory per guest, but is flushed and refilled
+     * whenever the guest's code outgrows it: 16 suits tiny test guests, not a
+     * distribution doing real work.
+     */
+    tbSizeMiB: z.number().int().min(1).max(2048).nullable().default(null),
     /** How long a guest may take to power off before its QEMU is told to quit. */
     powerOffTimeoutMs: delayMs.default(10_000),
     /** The longest a suspend, resume or live migration may take. */

@@ -34,6 +34,7 @@ const plain = {
   accel: 'tcg',
   machineType: 'q35',
   memoryMiB: null,
+  tbSizeMiB: null,
   incoming: null,
   startPaused: false,
 } as const;
@@ -47,12 +48,19 @@ describe('qemuArgs', () => {
   const files = incarnationFiles(dir, 3);
 
   it.each([
-    ['TCG', plain, { '-machine': ['q35,accel=tcg'], '-cpu': [], '-m': ['256'], '-smp': ['2'] }],
+    ['TCG', plain, { '-machine': ['q35'], '-accel': ['tcg'], '-cpu': [], '-m': ['256'], '-smp': ['2'] }],
+    ['TCG with a translation buffer size', { ...plain, tbSizeMiB: 16 }, { '-accel': ['tcg,tb-size=16'] }],
     [
       'KVM with the host CPU',
       { ...plain, accel: 'kvm' },
-      { '-machine': ['q35,accel=kvm'], '-cpu': ['host'] },
+      { '-machine': ['q35'], '-accel': ['kvm'], '-cpu': ['host'] },
     ],
+    [
+      'KVM, which has no translation buffer',
+      { ...plain, accel: 'kvm', tbSizeMiB: 16 },
+      { '-accel': ['kvm'] },
+    ],
+    ['machine properties', { ...plain, machineType: 'q35,hpet=off' }, { '-machine': ['q35,hpet=off'] }],
     ['a memory override', { ...plain, memoryMiB: 128 }, { '-m': ['128'] }],
     [
       'an incoming migration, paused',

@@ -3,6 +3,7 @@ import {
   TINY_GUEST_CMDLINE,
   TINY_GUEST_MARKER,
   TINY_GUEST_MEMORY_MIB,
+  TINY_GUEST_TB_SIZE_MIB,
 } from '../../../../test/peers/tiny-guest.ts';
 import { type DriverLease, DriverPool } from '../drivers/driver-pool.ts';
 import type { HypervisorDriver } from '../drivers/hypervisor-driver.ts';
@@ -60,7 +61,7 @@ export function qemuSiteSettings(guest: TinyGuest, token: string): Record<string
       },
     ],
     configurations: [{ ref: 'tiny', name: 'Tiny', vcpus: 1, memoryMiB: TINY_GUEST_MEMORY_MIB, diskGiB: 1 }],
-    qemu: { accel: TEST_ACCEL },
+    qemu: { accel: TEST_ACCEL, tbSizeMiB: TINY_GUEST_TB_SIZE_MIB },
   };
 }
 

@@ -48,6 +48,7 @@ describe('local provider settings', () => {
       accel: 'auto',
       machineType: 'q35',
       memoryMiB: null,
+      tbSizeMiB: null,
       powerOffTimeoutMs: 10_000,
       transferTimeoutMs: 120_000,
     });
@@ -58,7 +59,7 @@ describe('local provider settings', () => {
     const settings = settingsSchema.parse({
       driver: 'qemu',
       images: [{ ...tinyImage, boot: { kernel: '/img/vmlinuz' } }],
-      qemu: { accel: 'tcg', memoryMiB: 128 },
+      qemu: { accel: 'tcg', memoryMiB: 128, tbSizeMiB: 16 },
     });
     expect(settings.images[0]?.boot).toEqual({
       kernel: '/img/vmlinuz',
@@ -67,7 +68,12 @@ describe('local provider settings', () => {
       disk: null,
       readyMarker: null,
     });
-    expect(settings.qemu).toMatchObject({ accel: 'tcg', memoryMiB: 128, binary: 'qemu-system-x86_64' });
+    expect(settings.qemu).toMatchObject({
+      accel: 'tcg',
+      memoryMiB: 128,
+      tbSizeMiB: 16,
+      binary: 'qemu-system-x86_64',
+    });
   });
 
   it('says which image a qemu site cannot boot', () => {
@@ -126,6 +132,7 @@ describe('local provider settings', () => {
     ['an unknown qemu option', { qemu: { kvm: true } }],
     ['an unknown accelerator', { qemu: { accel: 'hvf' } }],
     ['too little guest memory', { qemu: { memoryMiB: 8 } }],
+    ['an empty translation buffer', { qemu: { tbSizeMiB: 0 } }],
     ['an image booting from nothing', { images: [{ ...tinyImage, boot: { initrd: '/img/initrd.gz' } }] }],
     ['a boot file with an unknown key', { images: [{ ...tinyImage, boot: { kernel: '/k', bios: '/b' } }] }],
     ['an unknown libvirt domain type', { libvirt: { domainType: 'vmware' } }],

@@ -61,10 +61,23 @@ export interface LaunchOptions {
   readonly machineType: string;
   /** Overrides the record's memory (QemuSettings.memoryMiB). */
   readonly memoryMiB: number | null;
+  /**
+   * TCG's translation buffer in MiB (QemuSettings.tbSizeMiB); null or absent:
+   * QEMU's default. Ignored under KVM, which translates nothing.
+   */
+  readonly tbSizeMiB: number | null;
   /** `-incoming` URI: the process waits for a migration (live, or from a saved file). */
   readonly incoming: string | null;
   /** Keep the vCPUs stopped after start (until QMP `cont`). */
   readonly startPaused: boolean;
+}
+
+/**
+ * `-accel`'s value. `-accel` rather than `-machine …,accel=`, which cannot
+ * take the accelerator's properties (QEMU refuses the two together).
+ */
+function accelOption({ accel, tbSizeMiB }: LaunchOptions): string {
+  return accel === 'tcg' && tbSizeMiB ? `tcg,tb-size=${tbSizeMiB}` : accel;
 }
 
 /**
@@ -77,8 +90,11 @@ export function qemuArgs(record: QemuRecord, dir: string, files: IncarnationFile
   const args = [
     '-name',
     `${opt(record.ref)},debug-threads=off`,
+    // The type with any machine properties the setting adds (`q35,hpet=off`), so no opt().
     '-machine',
-    `${options.machineType},accel=${options.accel}`,
+    options.machineType,
+    '-accel',
+    accelOption(options),
     ...(options.accel === 'kvm' ? ['-cpu', 'host'] : []),
     '-m',
     String(options.memoryMiB ?? record.memoryMiB),

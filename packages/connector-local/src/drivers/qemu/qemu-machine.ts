@@ -110,6 +110,7 @@ export class QemuMachine {
       accel: this.#context.accel(),
       machineType: settings.machineType,
       memoryMiB: settings.memoryMiB,
+      tbSizeMiB: settings.tbSizeMiB,
       incoming: options.incoming?.(files) ?? null,
       startPaused: options.startPaused ?? false,
     });
