@@ -17,6 +17,7 @@ const SHOTS = process.env.LEVANTE_SCREENSHOTS
 const NEW_ADMIN_PASSWORD = 'a new admin password';
 const VIEWER_PASSWORD = 'the viewer password';
 const PROJECT = 'browser-lab';
+const RENAMED = 'Browser lab 2';
 const MACHINE = 'web-1';
 const LIVE = { timeout: 20_000 };
 
@@ -238,10 +239,7 @@ describe('the web console, in Chromium', () => {
     expect(await labels.textContent()).toBe('—');
 
     await row.getByRole('button', { name: `Edit ${HOST}` }).click();
-    // Not `name:`: every ConfirmDialog is labelled by the same id, the first of which is "New project".
-    const dialog = admin
-      .getByRole('dialog')
-      .filter({ has: admin.getByRole('heading', { name: `Edit ${HOST}` }) });
+    const dialog = admin.getByRole('dialog', { name: `Edit ${HOST}` });
     await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
     await dialog.getByLabel('CPU ratio').fill('6');
     await dialog.getByRole('button', { name: 'Add label' }).click();
@@ -283,6 +281,162 @@ describe('the web console, in Chromium', () => {
     await admin.reload();
     await expect.poll(() => ratios.textContent(), LIVE).toContain('ratios 6 / 1.5 / 1');
     expect(await labels.textContent()).toBe('rack=r1');
+  }, 60_000);
+
+  it('renames the project: the switcher and the page show the new name; a name in use is refused', async () => {
+    const switcher = admin.locator('#project-select');
+    await nav(admin, 'Project settings');
+    const form = admin.getByRole('form', { name: 'Name and description' });
+    const name = form.locator('input[name=project-settings-name]');
+    await expect.poll(() => name.inputValue(), LIVE).toBe(PROJECT);
+
+    // The API's rules are checked while typing: nothing is sent.
+    await name.fill('-lab');
+    expect(await form.locator('#project-settings-name-help').textContent()).toContain(
+      'must start with a letter or digit',
+    );
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+
+    await name.fill(RENAMED);
+    await form.locator('textarea[name=project-settings-description]').fill('Where the browser tests run.');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(() => form.getByText(`The changes to ${RENAMED} were saved.`).isVisible(), LIVE)
+      .toBe(true);
+    expect(await switcher.locator('option:checked').textContent()).toContain(RENAMED);
+    expect(await admin.locator('[data-project-title]').textContent()).toBe(RENAMED);
+    await admin.screenshot({ path: join(SHOTS, 'project-settings.png') });
+
+    // Another project's name (case does not matter): the API's refusal, next to the field.
+    await name.fill('ADMIN');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(() => form.getByText('A project named "ADMIN" already exists.').isVisible(), LIVE)
+      .toBe(true);
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await switcher.locator('option:checked').textContent()).toContain(RENAMED);
+
+    // What the server holds, read again from scratch.
+    await admin.reload();
+    await expect.poll(() => name.inputValue(), LIVE).toBe(RENAMED);
+    expect(await form.locator('textarea[name=project-settings-description]').inputValue()).toBe(
+      'Where the browser tests run.',
+    );
+    expect(await switcher.locator('option:checked').textContent()).toContain(RENAMED);
+    await markPage(admin);
+  }, 60_000);
+
+  it("shows a viewer the project's settings disabled, with the reason", async () => {
+    const viewer = await newPage();
+    await logIn(viewer.page, 'viewer1', VIEWER_PASSWORD);
+    await viewer.page.waitForURL(/\/machines$/);
+    await viewer.page.locator('#project-select').selectOption({ label: `${RENAMED} · viewer` });
+    await nav(viewer.page, 'Project settings');
+    const form = viewer.page.getByRole('form', { name: 'Name and description' });
+    await expect.poll(() => viewer.page.locator('[data-project-title]').textContent(), LIVE).toBe(RENAMED);
+    expect(await form.locator('input[name=project-settings-name]').isDisabled()).toBe(true);
+    expect(await form.locator('textarea[name=project-settings-description]').isDisabled()).toBe(true);
+    const save = form.getByRole('button', { name: 'Save changes' });
+    expect(await save.getAttribute('aria-disabled')).toBe('true');
+    expect(await viewer.page.locator('#project-save-reason').textContent()).toContain(
+      'Your role in this project is viewer: only its owners and admins change its name and description.',
+    );
+    const remove = viewer.page.getByRole('button', { name: 'Delete project…' });
+    expect(await remove.getAttribute('aria-disabled')).toBe('true');
+    expect(await viewer.page.locator('#project-delete-reason').textContent()).toContain(
+      'only its owners can delete it',
+    );
+    await remove.click({ force: true });
+    expect(await viewer.page.getByRole('dialog').count()).toBe(0);
+
+    // Their personal project: its owner may describe it, never rename or delete it.
+    await viewer.page.locator('#project-select').selectOption({ label: 'viewer1 (personal) · owner' });
+    await expect.poll(() => viewer.page.locator('[data-project-title]').textContent(), LIVE).toBe('viewer1');
+    expect(await form.locator('textarea[name=project-settings-description]').isDisabled()).toBe(false);
+    expect(await form.locator('input[name=project-settings-name]').isDisabled()).toBe(true);
+    expect(await form.getByText('A personal project keeps the name of its user.').isVisible()).toBe(true);
+    expect(await viewer.page.locator('#project-delete-reason').textContent()).toBe(
+      'A personal project cannot be deleted.',
+    );
+    await viewer.context.close();
+  }, 60_000);
+
+  it('deletes a project only once its name is typed, and lands on another project', async () => {
+    const switcher = admin.locator('#project-select');
+    const danger = admin.getByRole('region', { name: 'Delete this project' });
+    await danger.getByRole('button', { name: 'Delete project…' }).click();
+    let dialog = admin.getByRole('dialog', { name: `Delete ${RENAMED}?` });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    const confirm = dialog.getByRole('button', { name: 'Delete project' });
+    const typed = dialog.getByLabel(/to confirm/);
+    expect(await confirm.isDisabled()).toBe(true);
+    await typed.fill(RENAMED.toLowerCase());
+    expect(await confirm.isDisabled()).toBe(true);
+    await typed.fill(RENAMED);
+    expect(await confirm.isDisabled()).toBe(false);
+
+    // It still has its machine: the API refuses, the dialog says so, nothing is deleted.
+    await confirm.click();
+    const refusal = dialog.getByRole('alert');
+    await expect.poll(() => refusal.isVisible(), LIVE).toBe(true);
+    expect(await refusal.textContent()).toContain('The project was not deleted.');
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(false);
+    expect(await switcher.locator('option:checked').textContent()).toContain(RENAMED);
+
+    // An empty project goes, and the console moves to the admin's personal project.
+    const EMPTY = 'short-lived';
+    await admin.getByRole('button', { name: 'New project' }).click();
+    await admin.locator('input[name=project-name]').fill(EMPTY);
+    await admin.getByRole('button', { name: 'Create project' }).click();
+    await expect.poll(() => admin.locator('[data-project-title]').textContent(), LIVE).toBe(EMPTY);
+    await danger.getByRole('button', { name: 'Delete project…' }).click();
+    dialog = admin.getByRole('dialog', { name: `Delete ${EMPTY}?` });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    await dialog.getByLabel(/to confirm/).fill(EMPTY);
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await expect
+      .poll(() => admin.getByText(`${EMPTY} was deleted. You are now in admin.`).isVisible(), LIVE)
+      .toBe(true);
+    expect(await admin.getByRole('dialog').count()).toBe(0);
+    expect(await switcher.locator('option:checked').textContent()).toContain('admin (personal)');
+    expect(await admin.locator('[data-project-title]').textContent()).toBe('admin');
+    expect(await switcher.locator('option', { hasText: EMPTY }).count()).toBe(0);
+    expect(await switcher.locator('option', { hasText: RENAMED }).count()).toBe(1);
+    expect(await marker(admin)).toBe('not reloaded');
+
+    await admin.reload();
+    await expect.poll(() => admin.locator('[data-project-title]').textContent(), LIVE).toBe('admin');
+    expect(await switcher.locator('option', { hasText: EMPTY }).count()).toBe(0);
+  }, 60_000);
+
+  it('sends a person whose session ended to log in, then back to the page they were on', async () => {
+    const { context, page } = await newPage();
+    await logIn(page, 'admin', NEW_ADMIN_PASSWORD);
+    await page.waitForURL(/\/machines$/);
+    await page.goto(`${levante.url}${machineHref}`);
+    await expect.poll(() => page.getByRole('heading', { name: MACHINE }).isVisible(), LIVE).toBe(true);
+
+    // The session ends elsewhere (here: logged out with its own token); the browser still holds its cookie.
+    const token = (await context.cookies()).find((c) => c.name === 'levante_session')?.value;
+    expect(token).toBeTruthy();
+    const answer = await fetch(`${levante.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation { logout }' }),
+    });
+    expect(await answer.json()).toEqual({ data: { logout: true } });
+
+    await nav(page, 'Activity');
+    await page.waitForURL(/\/login\?next=%2Factivity$/, LIVE);
+    expect(await page.getByRole('heading', { name: 'Log in' }).isVisible()).toBe(true);
+    await page.locator('input[name=username]').fill('admin');
+    await page.locator('input[name=password]').fill(NEW_ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/activity$/, LIVE);
+    await expect.poll(() => page.getByRole('heading', { name: 'Activity' }).isVisible(), LIVE).toBe(true);
+    await context.close();
   }, 60_000);
 
   it('works on a phone-sized screen', async () => {

@@ -2,6 +2,7 @@
 
 import { useMutation } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
+import { projectNameProblem } from '@/features/project/project-settings';
 import { CREATE_PROJECT } from '@/graphql/identity';
 import { readableError } from '@/lib/errors';
 import { useProject } from '@/lib/project';
@@ -18,16 +19,14 @@ export function ProjectSwitcher() {
   const [create, { loading: saving, error, reset }] = useMutation(CREATE_PROJECT);
   const mine = projects.filter((p) => p.myRole !== null);
   const others = projects.filter((p) => p.myRole === null);
+  // The API's rules, checked as one types; an empty name is not an error yet.
+  const nameProblem = name.trim().length > 0 ? projectNameProblem(name) : null;
   const nameError =
-    name.trim().length > 0 && (name.trim().length < 2 || name.trim().length > 64)
-      ? 'A project name has 2 to 64 characters.'
-      : error && readableError(error).field === 'name'
-        ? readableError(error).message
-        : null;
+    nameProblem ?? (error && readableError(error).field === 'name' ? readableError(error).message : null);
 
   async function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (name.trim().length < 2) return;
+    if (projectNameProblem(name)) return;
     try {
       const result = await create({
         variables: { input: { name: name.trim(), description: description.trim() || null } },
@@ -88,7 +87,7 @@ export function ProjectSwitcher() {
         open={creating}
         title="New project"
         confirmLabel={saving ? 'Creating…' : 'Create project'}
-        busy={saving || name.trim().length < 2}
+        busy={saving || projectNameProblem(name) !== null}
         onConfirm={() => void submit()}
         onCancel={() => setCreating(false)}
       >

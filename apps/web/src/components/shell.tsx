@@ -19,6 +19,7 @@ const PROJECT_NAV: readonly NavItem[] = [
   { href: '/activity', label: 'Activity' },
 ];
 const SETTINGS_NAV: readonly NavItem[] = [
+  { href: '/project/settings', label: 'Project settings' },
   { href: '/project/members', label: 'Members' },
   { href: '/project/accounts', label: 'Provider accounts' },
   { href: '/project/quotas', label: 'Quotas' },

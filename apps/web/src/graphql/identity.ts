@@ -119,6 +119,34 @@ export const CREATE_PROJECT: TypedDocumentNode<
   }
 `;
 
+export const UPDATE_PROJECT: TypedDocumentNode<
+  { updateProject: { project: ProjectSummary } },
+  { input: { id: string; name?: string | null; description?: string | null } }
+> = gql`
+  mutation UpdateProject($input: UpdateProjectInput!) {
+    updateProject(input: $input) {
+      project {
+        id
+        name
+        description
+        personal
+        myRole
+      }
+    }
+  }
+`;
+
+export const DELETE_PROJECT: TypedDocumentNode<
+  { deleteProject: { deletedProjectId: string } },
+  { input: { id: string } }
+> = gql`
+  mutation DeleteProject($input: DeleteProjectInput!) {
+    deleteProject(input: $input) {
+      deletedProjectId
+    }
+  }
+`;
+
 /** The limits and usage of a quota, as every quota view shows them. */
 export const QUOTA_FIELDS = gql`
   fragment QuotaFields on Quota {

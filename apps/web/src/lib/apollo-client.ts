@@ -1,7 +1,19 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
+import { sessionEndedBy, WS_FORBIDDEN } from '@/features/session/return-path';
+import { errorCode } from './errors';
+
+export interface ConsoleClientOptions {
+  /**
+   * Called once, the first time the API says the session is no more (UNAUTHENTICATED from a query,
+   * a mutation or a subscription, or the WebSocket refused), except on the login page and for the
+   * operations that are about the session itself.
+   */
+  readonly onSessionEnded?: () => void;
+}
 
 export interface ConsoleClient {
   readonly apollo: ApolloClient;
@@ -15,7 +27,13 @@ export interface ConsoleClient {
  * new session needs a new client). After the WebSocket comes back from a cut, every watched query
  * is fetched again: events missed while it was down are not replayed.
  */
-export function createConsoleClient(): ConsoleClient {
+export function createConsoleClient(options: ConsoleClientOptions = {}): ConsoleClient {
+  let ended = false;
+  const sessionEnded = () => {
+    if (ended || !sessionEndedBy(undefined, window.location.pathname)) return;
+    ended = true;
+    options.onSessionEnded?.();
+  };
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = createClient({
     url: `${scheme}//${window.location.host}/graphql`,
@@ -26,11 +44,21 @@ export function createConsoleClient(): ConsoleClient {
     shouldRetry: () => true,
   });
   const http = new HttpLink({ uri: '/graphql', credentials: 'same-origin' });
-  const link = ApolloLink.split(
-    (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
-    new GraphQLWsLink(ws),
-    http,
-  );
+  const expiry = new ErrorLink(({ error, operation }) => {
+    if (
+      errorCode(error) === 'UNAUTHENTICATED' &&
+      sessionEndedBy(operation.operationName, window.location.pathname)
+    )
+      sessionEnded();
+  });
+  const link = ApolloLink.from([
+    expiry,
+    ApolloLink.split(
+      (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
+      new GraphQLWsLink(ws),
+      http,
+    ),
+  ]);
   const apollo = new ApolloClient({
     link,
     cache: new InMemoryCache({
@@ -47,10 +75,15 @@ export function createConsoleClient(): ConsoleClient {
     connections += 1;
     if (connections > 1) void apollo.refetchObservableQueries();
   });
+  // The cookie is checked when the WebSocket opens: a reconnection with an ended session is refused.
+  const stopWatchingClose = ws.on('closed', (event) => {
+    if ((event as { code?: unknown } | null)?.code === WS_FORBIDDEN) sessionEnded();
+  });
   return {
     apollo,
     dispose: () => {
       stopListening();
+      stopWatchingClose();
       void ws.dispose();
       apollo.stop();
     },

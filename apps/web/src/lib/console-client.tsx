@@ -23,20 +23,18 @@ export function useRenewClient(): () => void {
  */
 export function ConsoleClientProvider({ children }: { children: ReactNode }) {
   const [holder, setHolder] = useState<Holder | null>(null);
-  useEffect(() => setHolder({ client: createConsoleClient(), generation: 1 }), []);
+  // When the API says the session has ended (expired, revoked), a new client asks `me` again: it
+  // answers UNAUTHENTICATED, and the console layout sends the person to log in, then back here.
+  const renew = useCallback(function start() {
+    const client = createConsoleClient({ onSessionEnded: start });
+    setHolder((previous) => ({ client, generation: (previous?.generation ?? 0) + 1 }));
+  }, []);
+  useEffect(() => renew(), [renew]);
   useEffect(() => {
     if (!holder) return;
     const { client } = holder;
     return () => client.dispose();
   }, [holder]);
-  const renew = useCallback(
-    () =>
-      setHolder((previous) => ({
-        client: createConsoleClient(),
-        generation: (previous?.generation ?? 0) + 1,
-      })),
-    [],
-  );
   if (!holder) return <Splash />;
   // @apollo/client's declarations resolve `react` to the workspace's hoisted @types/react 18 (GraphiQL's,
   // in apps/api); the console runs React 19. The node is the same at run time.

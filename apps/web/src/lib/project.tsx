@@ -38,13 +38,16 @@ function subscribe(listener: () => void) {
   };
 }
 
+/** The page of projects the switcher reads (a deletion edits it in the cache). */
+export const PROJECT_LIST = { first: 100 } as const;
+
 const WRITERS: readonly ProjectRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 const MANAGERS: readonly ProjectRole[] = ['OWNER', 'ADMIN'];
 
 export function ProjectProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
   const storageKey = `levante.project.${user?.id ?? 'anonymous'}`;
-  const { data, loading, error, refetch } = useQuery(PROJECTS, { variables: { first: 100 } });
+  const { data, loading, error, refetch } = useQuery(PROJECTS, { variables: PROJECT_LIST });
   const stored = useSyncExternalStore(
     subscribe,
     () => window.localStorage.getItem(storageKey),

@@ -4,6 +4,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, useEffect } from 'react';
 import { ErrorMessage, Splash } from '@/components/feedback';
 import { ConsoleShell } from '@/components/shell';
+import { loginPathFor } from '@/features/session/return-path';
 import { ProjectProvider } from '@/lib/project';
 import { useSession } from '@/lib/session';
 
@@ -13,7 +14,9 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   useEffect(() => {
-    if (status === 'anonymous') router.replace(`/login?next=${encodeURIComponent(pathname)}`);
+    // Back to this very page after login: its query too (e.g. the placement map's location).
+    if (status === 'anonymous')
+      router.replace(loginPathFor({ pathname, search: window.location.search, hash: window.location.hash }));
     else if (user?.mustChangePassword) router.replace('/password');
   }, [status, user, router, pathname]);
   if (status === 'error')

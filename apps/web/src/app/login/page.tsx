@@ -4,18 +4,15 @@ import { useMutation } from '@apollo/client/react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, Suspense, useEffect, useState } from 'react';
 import { ErrorMessage, Splash } from '@/components/feedback';
+import { safeNextPath } from '@/features/session/return-path';
 import { LOGIN } from '@/graphql/identity';
 import { useSession } from '@/lib/session';
-
-/** Only paths of this console: never an open redirect. */
-function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/machines';
-}
 
 function LoginForm() {
   const session = useSession();
   const router = useRouter();
-  const next = safeNext(useSearchParams().get('next'));
+  // Only paths of this console: never an open redirect.
+  const next = safeNextPath(useSearchParams().get('next'));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [login, { loading, error }] = useMutation(LOGIN);
