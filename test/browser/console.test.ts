@@ -380,6 +380,9 @@ describe('the web console, in Chromium', () => {
     const refusal = dialog.getByRole('alert');
     await expect.poll(() => refusal.isVisible(), LIVE).toBe(true);
     expect(await refusal.textContent()).toContain('The project was not deleted.');
+    expect(await refusal.textContent()).toContain(
+      `Project ${RENAMED} still has 1 machine(s); delete them before the project.`,
+    );
     expect(await dialog.isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.isVisible(), LIVE).toBe(false);

@@ -1,6 +1,13 @@
-import { memberships, type ProjectRow, projects, uniqueViolation } from '@levante/db';
+import {
+  machines,
+  memberships,
+  type ProjectRow,
+  projects,
+  providerAccounts,
+  uniqueViolation,
+} from '@levante/db';
 import { type Actor, conflict, descriptionSchema, projectNameSchema, validate } from '@levante/domain';
-import { eq } from 'drizzle-orm';
+import { and, count, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { assertActive, authorizeProject } from './project-access.ts';
@@ -97,6 +104,32 @@ export class ProjectCommands {
     return this.uow.run(async (tx, record) => {
       const { project } = await authorizeProject(tx, actor, projectId, 'project.delete');
       if (project.personalOf) throw conflict('A personal project cannot be deleted.');
+      // Locked first: a create or an account added meanwhile waits, and is counted or refused.
+      await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for('update');
+      const [[live], owned] = await Promise.all([
+        tx
+          .select({ n: count() })
+          .from(machines)
+          .where(and(eq(machines.projectId, projectId), ne(machines.state, 'DELETED'))),
+        tx
+          .select({ name: providerAccounts.name })
+          .from(providerAccounts)
+          .where(eq(providerAccounts.ownerProjectId, projectId))
+          .orderBy(providerAccounts.name),
+      ]);
+      if (live && live.n > 0) {
+        throw conflict(
+          `Project ${project.name} still has ${live.n} machine(s); delete them before the project.`,
+        );
+      }
+      if (owned.length > 0) {
+        const names = owned.map((a) => `"${a.name}"`).join(', ');
+        throw conflict(
+          `Project ${project.name} brought the provider account(s) ${names}; delete them before the project.`,
+        );
+      }
+      // Its deleted machines go with it; the activity log keeps their events.
+      await tx.delete(machines).where(eq(machines.projectId, projectId));
       await record({
         type: 'project.deleted',
         actor,
