@@ -64,7 +64,8 @@ export class ProjectResolver {
   }
 
   @Mutation(() => DeleteProjectPayload, {
-    description: 'Deletes a project. Owners only; not a personal project.',
+    description:
+      'Deletes a project. Owners only; not a personal project, nor one with machines or that brought provider accounts (CONFLICT).',
   })
   async deleteProject(
     @Arg('input', () => DeleteProjectInput) input: DeleteProjectInput,
