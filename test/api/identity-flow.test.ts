@@ -1,5 +1,8 @@
+import { sessions } from '@levante/db';
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../packages/engine/src/identity/secret-token.ts';
 import { dataOf, errorCode, eventually, gql, subscribe, wsClient } from '../support/graphql-client.ts';
 import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
 
@@ -202,6 +205,49 @@ describe.each(TEST_DATABASE_KINDS)(
       expect(JSON.stringify(sub.errors)).toContain('no longer have access');
       expect(sub.received.at(-1)?.events.type).toBe('membership.removed');
       await client.dispose();
+    });
+
+    it("ends a session's live streams when it logs out, and when it expires", async () => {
+      // A second session of carol's, watching the activity of her personal project.
+      const session = await login('carol', 'carol has a long password');
+      const { projects } = dataOf(
+        await call<{ projects: { edges: { node: { id: string; personal: boolean } }[] } }>(
+          '{ projects { edges { node { id personal } } } }',
+          {},
+          session,
+        ),
+      );
+      const personal = projects.edges.find((e) => e.node.personal)!.node.id;
+      const client = wsClient(levante.url, { token: session });
+      const sub = subscribe<{ events: { type: string } }>(client, EVENTS_SUBSCRIPTION, { id: personal });
+      await eventually(() => {
+        void call(
+          'mutation U($id: ID!) { updateProject(input: { id: $id, description: "ping" }) { project { id } } }',
+          { id: personal },
+          session,
+        );
+        return sub.received.length > 0;
+      }, 'the first event');
+      dataOf(await call('mutation { logout }', {}, session));
+      await sub.done;
+      expect(JSON.stringify(sub.errors)).toContain('UNAUTHENTICATED');
+      await client.dispose();
+
+      // A session that expires in a second: its stream ends then, with no event to say so.
+      const short = await login('carol', 'carol has a long password');
+      await levante
+        .running!.database.db.update(sessions)
+        .set({ expiresAt: sql`now() + interval '1 second'` })
+        .where(eq(sessions.tokenHash, hashToken(short)));
+      const expiring = wsClient(levante.url, { token: short });
+      const ending = subscribe(expiring, EVENTS_SUBSCRIPTION, { id: personal });
+      await ending.done;
+      expect(JSON.stringify(ending.errors)).toMatch(/UNAUTHENTICATED|4403/);
+      await expiring.dispose();
+      // carol's first session, which was not touched, still works.
+      expect(
+        dataOf(await call<{ me: { username: string } }>('{ me { username } }', {}, tokens.carol)).me.username,
+      ).toBe('carol');
     });
 
     it('refuses a WebSocket with a bad token, and an anonymous subscription', async () => {

@@ -12,11 +12,15 @@ import { assertActive, authorizeProject } from '../projects/project-access.ts';
 import { PushIterator } from './push-iterator.ts';
 
 const MAX_BUFFERED = 1000;
+/** setTimeout's longest delay (about 24.8 days); a later expiry is looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What a subscriber may see right now, reloaded when an event may change it. */
 interface AccessView {
   readonly isAdmin: boolean;
   readonly projectIds: ReadonlySet<string>;
+  /** When the session the subscriber uses expires; null for an API token. */
+  readonly expiresAt: Date | null;
 }
 
 export interface SubscriptionFilter {
@@ -44,7 +48,28 @@ export class EventSubscriptions {
     const types = filter.types && filter.types.length > 0 ? new Set(filter.types) : null;
     let view = await this.#load(actor);
     let pending = Promise.resolve();
-    const iterator = new PushIterator<LevanteEvent>(MAX_BUFFERED, () => unsubscribe());
+    let expiry: NodeJS.Timeout | undefined;
+    const iterator = new PushIterator<LevanteEvent>(MAX_BUFFERED, () => {
+      clearTimeout(expiry);
+      unsubscribe();
+    });
+    // A session ends at its expiry without an event: look again then (it may have been extended).
+    const watchExpiry = (at: Date | null) => {
+      if (!at) return;
+      expiry = setTimeout(
+        () => {
+          pending = pending
+            .then(async () => {
+              view = await this.#load(actor);
+              watchExpiry(view.expiresAt);
+            })
+            .catch((error: unknown) => iterator.fail(error));
+        },
+        Math.min(Math.max(at.getTime() - Date.now(), 0), MAX_TIMER_MS),
+      );
+      expiry.unref();
+    };
+    watchExpiry(view.expiresAt);
 
     const handle = async (event: LevanteEvent) => {
       const visibleBefore = isVisible(view, event, projectId);
@@ -79,26 +104,35 @@ export class EventSubscriptions {
       .from(users)
       .where(eq(users.id, actor.userId));
     if (!user || user.disabledAt) throw unauthenticated('This account is disabled.');
-    if (!(await this.#credentialValid(actor)))
-      throw unauthenticated('Your session or token is no longer valid.');
+    const credential = await this.#credential(actor);
+    if (!credential.valid) throw unauthenticated('Your session or token is no longer valid.');
     const rows = await this.db
       .select({ projectId: memberships.projectId })
       .from(memberships)
       .where(eq(memberships.userId, actor.userId));
-    return { isAdmin: user.isAdmin, projectIds: new Set(rows.map((r) => r.projectId)) };
+    return {
+      isAdmin: user.isAdmin,
+      projectIds: new Set(rows.map((r) => r.projectId)),
+      expiresAt: credential.expiresAt,
+    };
   }
 
-  async #credentialValid(actor: Actor): Promise<boolean> {
+  /** Whether the actor's session or token still holds, and until when (a session's expiry). */
+  async #credential(actor: Actor): Promise<{ valid: boolean; expiresAt: Date | null }> {
     const { kind, id } = actor.credential;
     if (kind === 'session') {
-      const [row] = await this.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id));
-      return row !== undefined;
+      const [row] = await this.db
+        .select({ expiresAt: sessions.expiresAt })
+        .from(sessions)
+        .where(eq(sessions.id, id));
+      const valid = row !== undefined && row.expiresAt.getTime() > Date.now();
+      return { valid, expiresAt: row?.expiresAt ?? null };
     }
     const [row] = await this.db
       .select({ revokedAt: apiTokens.revokedAt })
       .from(apiTokens)
       .where(eq(apiTokens.id, id));
-    return row !== undefined && row.revokedAt === null;
+    return { valid: row !== undefined && row.revokedAt === null, expiresAt: null };
   }
 }
 
@@ -111,7 +145,9 @@ function isVisible(view: AccessView, event: LevanteEvent, projectId: string | nu
 /** Whether `event` may change what `actor` is allowed to see. */
 function concernsAccess(actor: Actor, event: LevanteEvent): boolean {
   if (event.subjectId === actor.userId && event.type.startsWith('user.')) return true;
-  if (event.type === 'api_token.revoked') return event.subjectId === actor.credential.id;
+  if (event.type === 'api_token.revoked' || event.type === 'session.ended') {
+    return event.subjectId === actor.credential.id;
+  }
   if (!ACCESS_EVENT_TYPES.has(event.type)) return false;
   return event.subjectId === actor.userId || event.type === 'project.deleted';
 }

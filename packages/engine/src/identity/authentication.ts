@@ -113,9 +113,25 @@ export class Authentication {
     };
   }
 
+  /** Ends the caller's session; its live subscriptions end with it (the event tells them). */
   async logout(actor: Actor): Promise<void> {
     if (actor.credential.kind !== 'session') return;
-    await this.db.delete(sessions).where(eq(sessions.id, actor.credential.id));
+    const sessionId = actor.credential.id;
+    await this.uow.run(async (tx, record) => {
+      const ended = await tx
+        .delete(sessions)
+        .where(eq(sessions.id, sessionId))
+        .returning({ id: sessions.id });
+      if (ended.length === 0) return;
+      await record({
+        type: 'session.ended',
+        actor,
+        projectId: null,
+        subjectType: 'Session',
+        subjectId: sessionId,
+        summary: `${actor.username} logged out.`,
+      });
+    });
   }
 
   /** Resolves a session or API token to the actor it stands for, or throws UNAUTHENTICATED. */
