@@ -431,14 +431,17 @@ describe('the web console, in Chromium', () => {
     });
     expect(await answer.json()).toEqual({ data: { logout: true } });
 
-    await nav(page, 'Activity');
-    await page.waitForURL(/\/login\?next=%2Factivity$/, LIVE);
+    // The machine's live subscription ends with the session: the console goes to log in by itself.
+    await page.waitForURL(
+      (url) => url.pathname === '/login' && url.searchParams.get('next') === machineHref,
+      LIVE,
+    );
     expect(await page.getByRole('heading', { name: 'Log in' }).isVisible()).toBe(true);
     await page.locator('input[name=username]').fill('admin');
     await page.locator('input[name=password]').fill(NEW_ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(/\/activity$/, LIVE);
-    await expect.poll(() => page.getByRole('heading', { name: 'Activity' }).isVisible(), LIVE).toBe(true);
+    await page.waitForURL((url) => url.pathname === machineHref, LIVE);
+    await expect.poll(() => page.getByRole('heading', { name: MACHINE }).isVisible(), LIVE).toBe(true);
     await context.close();
   }, 60_000);
 
