@@ -76,6 +76,25 @@ const hostSchema = z
   })
   .strict();
 
+/**
+ * A machine the simulated site already runs when Levante first connects:
+ * made by hand or by another tool, so unmanaged (no Levante id), for Levante
+ * to adopt. Its reference is `existing-<name>`.
+ */
+const existingMachineSchema = z
+  .object({
+    name: z.string().min(1).max(63),
+    location: ref,
+    /** The host it runs on, by name. */
+    host: z.string().min(1),
+    hypervisor: z.enum(HYPERVISORS).default('kvm'),
+    image: ref,
+    configuration: ref,
+    state: z.enum(['running', 'shutoff']).default('running'),
+  })
+  .strict();
+export type ExistingMachine = z.infer<typeof existingMachineSchema>;
+
 const faultsSchema = z
   .object({
     /** Hosts whose boots end in ERROR, as if their hardware failed. */
@@ -200,6 +219,20 @@ function checkRefs(settings: LocalSettings, ctx: z.RefinementCtx): void {
     });
   }
   const locations = new Set(settings.locations.map((l) => l.ref));
+  const images = new Set(settings.images.map((i) => i.ref));
+  const configurations = new Set(settings.configurations.map((c) => c.ref));
+  const names = new Set<string>();
+  settings.existing.forEach((machine, index) => {
+    const problem = (field: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: ['existing', index, field], message });
+    if (names.has(machine.name)) problem('name', `Two existing machines are named "${machine.name}".`);
+    names.add(machine.name);
+    if (!locations.has(machine.location))
+      problem('location', `"${machine.location}" is not one of the locations.`);
+    if (!images.has(machine.image)) problem('image', `"${machine.image}" is not one of the images.`);
+    if (!configurations.has(machine.configuration))
+      problem('configuration', `"${machine.configuration}" is not one of the configurations.`);
+  });
   settings.hosts.forEach((host, index) => {
     if (!locations.has(host.location)) {
       ctx.addIssue({
@@ -236,6 +269,8 @@ export const settingsSchema = z
     /** The site's hosts, for listHosts; Levante's database holds the authoritative inventory. */
     hosts: z.array(hostSchema).prefault([]),
     faults: faultsSchema.prefault({}),
+    /** Machines the simulator runs from the start, unmanaged (the sim driver only). */
+    existing: z.array(existingMachineSchema).max(1000).prefault([]),
     /** Options of the qemu driver (ignored by the others). */
     qemu: qemuSchema.prefault({}),
     /** Options of the libvirt driver (ignored by the others). */

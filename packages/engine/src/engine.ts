@@ -22,6 +22,7 @@ import { createMachineJob } from './machines/create-machine.job.ts';
 import { MACHINE_ACTION_JOB, MachineCommands } from './machines/machine.commands.ts';
 import { MachineQueries } from './machines/machine.queries.ts';
 import { machineActionJob } from './machines/machine-action.job.ts';
+import { MachineAdoption } from './machines/machine-adoption.ts';
 import { MachineConvergence } from './machines/machine-convergence.ts';
 import { CREATE_MACHINE_JOB } from './machines/machine-creation.ts';
 import { MachineMigrationCommands, MIGRATE_MACHINE_JOB } from './machines/machine-migration.commands.ts';
@@ -101,6 +102,7 @@ export function createEngine(options: EngineOptions) {
     placementGroups: new PlacementGroupCommands(db, uow),
     machines: new MachineCommands(uow, queue, registry, hostIndexes),
     migrations: new MachineMigrationCommands(uow, queue, registry, hostIndexes),
+    adoption: new MachineAdoption(db, uow, pool, registry, hostIndexes),
     machineQueries: new MachineQueries(db),
     worker,
     ensureFirstAdmin: (password: string | undefined): Promise<FirstAdmin | null> =>

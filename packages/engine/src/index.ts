@@ -10,6 +10,7 @@ export { type Authenticated, SESSION_TTL_MS, type UserProfile } from './identity
 export type { CreatedUser } from './identity/user.commands.ts';
 export type { WorkerOptions } from './jobs/worker.ts';
 export type { InventoryFilter, InventoryItem } from './machines/machine.queries.ts';
+export type { AdoptMachineInput, UnmanagedMachine } from './machines/machine-adoption.ts';
 export type { CreateMachineInput, MachineWithJob } from './machines/machine-creation.ts';
 export type { Edge, Page, PageArgs } from './pagination.ts';
 export type { Member } from './projects/membership.queries.ts';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { AdoptionResolver } from '../compute/adoption.resolver.ts';
 import { HostResolver, ProjectQuotaResolver } from '../compute/host.resolver.ts';
 import { MachineResolver } from '../compute/machine.resolver.ts';
 import { EventResolver } from '../events/event.resolver.ts';
@@ -34,6 +35,7 @@ export async function buildLevanteSchema(): Promise<GraphQLSchema> {
       ProviderResolver,
       AccountResolver,
       MachineResolver,
+      AdoptionResolver,
       HostResolver,
       ProjectQuotaResolver,
     ],

@@ -79,8 +79,8 @@ export class DriverPool {
       throw error;
     }
     if (current.settings !== settingsKey) {
-      driver.reconfigure(settings);
       current.settings = settingsKey;
+      await driver.reconfigure(settings);
     }
     let released = false;
     return {

@@ -84,7 +84,7 @@ export interface HypervisorDriver {
   /** Every domain, destroyed ones included. */
   list(): Promise<DomainStatus[]>;
   /** Applies changed provider settings to the live driver; its domains stay as they are. */
-  reconfigure(settings: LocalSettings): void;
+  reconfigure(settings: LocalSettings): void | Promise<void>;
   /** Flushes what is pending; the driver is not used afterwards. */
   close(): Promise<void>;
 }

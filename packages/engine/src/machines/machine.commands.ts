@@ -12,7 +12,6 @@ import {
   validate,
 } from '@levante/domain';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
@@ -24,18 +23,9 @@ import {
   type MachineWithJob,
 } from './machine-creation.ts';
 import { assertNotMigrating } from './machine-migration.commands.ts';
+import { machineNameSchema } from './machine-name.ts';
 import { machineSummary } from './machine-view.ts';
 export const MACHINE_ACTION_JOB = 'machine.action';
-
-const machineNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'A machine name cannot be empty.')
-  .max(63, 'A machine name can have at most 63 characters.')
-  .regex(
-    /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/,
-    'A machine name is letters, digits and dashes, and neither starts nor ends with a dash.',
-  );
 
 export class MachineCommands {
   readonly #creation: MachineCreation;

@@ -55,12 +55,44 @@ export class SimDriver implements HypervisorDriver {
         for (const address of domain.addresses) driver.#addresses.add(address);
       }
     }
+    await driver.#addExisting();
     return driver;
   }
 
   /** Applies changed settings (delays, faults) to the running simulator; machines and the PRNG stay. */
-  reconfigure(settings: LocalSettings): void {
+  reconfigure(settings: LocalSettings): Promise<void> {
     this.#settings = settings;
+    return this.#addExisting();
+  }
+
+  /** Runs the settings' existing machines that the simulator does not run yet, unmanaged. */
+  async #addExisting(): Promise<void> {
+    const now = this.#clock.now();
+    for (const existing of this.#settings.existing) {
+      const ref = `existing-${existing.name}`;
+      if (this.#domains.has(ref)) continue;
+      const configuration = this.#settings.configurations.find((c) => c.ref === existing.configuration)!;
+      const domain: SimDomain = {
+        ref,
+        name: existing.name,
+        location: existing.location,
+        hostRef: existing.host,
+        hypervisor: existing.hypervisor,
+        imageRef: existing.image,
+        configurationRef: existing.configuration,
+        vcpus: configuration.vcpus,
+        memoryMiB: configuration.memoryMiB,
+        diskGiB: configuration.diskGiB,
+        managedId: null,
+        addresses: existing.state === 'running' ? [this.#allocateAddress(existing.location)] : [],
+        state: existing.state,
+        error: null,
+        pending: null,
+        changedAt: now,
+      };
+      this.#domains.set(ref, domain);
+      await this.#save(domain);
+    }
   }
 
   async boot(host: HostTarget, definition: DomainDefinition): Promise<DomainStatus> {
