@@ -1,6 +1,6 @@
-import { EMBEDDED_SITE_HOSTS } from '@levante/engine';
+import { EMBEDDED_SITE_EXISTING, EMBEDDED_SITE_HOSTS } from '@levante/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, gql } from '../support/graphql-client.ts';
+import { dataOf, errorCode, gql } from '../support/graphql-client.ts';
 import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
 
 describe('a fresh install', () => {
@@ -83,4 +83,62 @@ describe('a fresh install', () => {
     }
     expect(state).toBe('STARTED');
   }, 30_000);
+
+  it('shows the machines the site already ran, and adopts one into the personal project', async () => {
+    const me = dataOf(
+      await call<{ projects: { edges: { node: { id: string; personal: boolean } }[] } }>(
+        '{ projects { edges { node { id personal } } } }',
+      ),
+    );
+    const projectId = me.projects.edges.find((e) => e.node.personal)!.node.id;
+    const [account] = dataOf(
+      await call<{ providerAccounts: { id: string }[] }>(
+        'query A($p: ID!) { providerAccounts(projectId: $p) { id } }',
+        {
+          p: projectId,
+        },
+      ),
+    ).providerAccounts;
+    type Unmanaged = {
+      ref: string;
+      name: string;
+      state: string;
+      host: string;
+      location: { id: string; ref: string };
+      configuration: { ref: string } | null;
+    };
+    const UNMANAGED =
+      'query U($p: ID!, $a: ID!) { unmanagedMachines(projectId: $p, accountId: $a) { ref name state host location { id ref } configuration { ref } } }';
+    const listed = dataOf(
+      await call<{ unmanagedMachines: Unmanaged[] }>(UNMANAGED, { p: projectId, a: account!.id }),
+    ).unmanagedMachines;
+    expect(listed.map((m) => [m.name, m.state, m.host, m.location.ref, m.configuration?.ref])).toEqual(
+      EMBEDDED_SITE_EXISTING.map((e) => [
+        e.name,
+        'state' in e ? 'STOPPED' : 'STARTED',
+        e.host,
+        e.location,
+        e.configuration,
+      ]).sort(),
+    );
+
+    const web = listed.find((m) => m.name === 'legacy-web')!;
+    const ADOPT =
+      'mutation A($input: AdoptMachineInput!) { adoptMachine(input: $input) { machine { id name state host { name } } } }';
+    const input = { projectId, accountId: account!.id, locationId: web.location.id, ref: web.ref };
+    const adopted = dataOf(
+      await call<{ adoptMachine: { machine: Record<string, unknown> } }>(ADOPT, { input }),
+    );
+    expect(adopted.adoptMachine.machine).toMatchObject({
+      name: 'legacy-web',
+      state: 'STARTED',
+      host: { name: 'paris-a-1' },
+    });
+    const twice = await call(ADOPT, { input });
+    expect(errorCode(twice)).toBe('CONFLICT');
+    const left = dataOf(
+      await call<{ unmanagedMachines: Unmanaged[] }>(UNMANAGED, { p: projectId, a: account!.id }),
+    ).unmanagedMachines;
+    expect(left.map((m) => m.name)).toEqual(['legacy-db']);
+  });
 });

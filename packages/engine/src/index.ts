@@ -1,4 +1,4 @@
-export { EMBEDDED_SITE_HOSTS } from './bootstrap/embedded-site.ts';
+export { EMBEDDED_SITE_EXISTING, EMBEDDED_SITE_HOSTS } from './bootstrap/embedded-site.ts';
 export type { FirstAdmin } from './bootstrap/first-admin.ts';
 export { createEngine, type Engine, type EngineOptions } from './engine.ts';
 export type { EventBus, EventListener } from './event-bus/event-bus.ts';

@@ -32,10 +32,24 @@ export const EMBEDDED_SITE_HOSTS: readonly SiteHost[] = [
   ...[1, 2, 3, 4].map((n) => host('lyon', 'lyon-a', n, n % 2 ? 'kvm' : 'esx')),
 ];
 
+/** What the simulated site already runs, as a real site would: machines for Levante to adopt. */
+export const EMBEDDED_SITE_EXISTING = [
+  { name: 'legacy-web', location: 'paris', host: 'paris-a-1', image: 'debian-12', configuration: 'small' },
+  {
+    name: 'legacy-db',
+    location: 'paris',
+    host: 'paris-a-2',
+    image: 'debian-12',
+    configuration: 'medium',
+    state: 'shutoff',
+  },
+] as const;
+
 /**
  * On a fresh install (no provider yet), registers the `local` provider with a
  * simulated site and gives the first admin's personal project an account on
- * it, so that a new user can create a machine within a minute of starting.
+ * it, so that a new user can create a machine within a minute of starting
+ * (and adopt the two the site already runs).
  */
 export async function seedEmbeddedSite(
   db: Database,
@@ -48,7 +62,7 @@ export async function seedEmbeddedSite(
     kind: 'local',
     name: 'Levante local',
     visibility: 'all',
-    settings: { driver: 'sim' },
+    settings: { driver: 'sim', existing: EMBEDDED_SITE_EXISTING },
   });
   for (const site of EMBEDDED_SITE_HOSTS)
     await commands.hosts.register(null, { ...site, providerId: provider.id });
