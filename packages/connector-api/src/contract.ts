@@ -22,6 +22,11 @@ export interface Capabilities {
 export const HYPERVISORS = ['kvm', 'xen', 'esx'] as const;
 export type Hypervisor = (typeof HYPERVISORS)[number];
 
+/**
+ * Where machines live. Machines are made in a region or a site, which offers
+ * images and configurations; a zone only says where inside its region a
+ * machine runs (Levante reads no catalog for it).
+ */
 export interface LocationInfo {
   /** The provider's own identifier: region, zone or site name. */
   readonly ref: string;
@@ -50,6 +55,7 @@ export interface ConfigurationInfo {
   readonly location: string;
   readonly vcpus: number;
   readonly memoryMiB: number;
+  /** The disk it gives; 0 when the disk takes the image's size (EC2's EBS-only types). */
   readonly diskGiB: number;
   readonly extra?: Readonly<Record<string, unknown>>;
 }

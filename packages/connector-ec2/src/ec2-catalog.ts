@@ -64,7 +64,10 @@ export function toImageInfo(image: Image, location: string): ImageInfo | null {
   };
 }
 
-/** Null for a type without vCPUs or memory. Disk: its instance storage, else an EBS root volume. */
+/**
+ * Null for a type without vCPUs or memory. Disk: its instance storage; 0 for
+ * an EBS-only type, whose root volume takes the size of the image it boots.
+ */
 export function toConfigurationInfo(type: InstanceTypeInfo, location: string): ConfigurationInfo | null {
   const vcpus = type.VCpuInfo?.DefaultVCpus ?? 0;
   const memoryMiB = type.MemoryInfo?.SizeInMiB ?? 0;
@@ -82,7 +85,7 @@ export function toConfigurationInfo(type: InstanceTypeInfo, location: string): C
     location,
     vcpus,
     memoryMiB,
-    diskGiB: storage > 0 ? storage : DEFAULT_ROOT_DISK_GIB,
+    diskGiB: storage,
     extra: { ...extra },
   };
 }

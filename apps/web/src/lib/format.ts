@@ -27,8 +27,10 @@ function trim(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
+/** A configuration's or machine's size; a disk of 0 is the image's (EC2's EBS-only types). */
 export function formatShape(m: { vcpus: number; memoryMiB: number; diskGiB: number }): string {
-  return `${m.vcpus} vCPU · ${formatMemory(m.memoryMiB)} · ${formatStorage(m.diskGiB)}`;
+  const disk = m.diskGiB > 0 ? formatStorage(m.diskGiB) : "the image's disk";
+  return `${m.vcpus} vCPU · ${formatMemory(m.memoryMiB)} · ${disk}`;
 }
 
 export function percent(used: number, total: number): number {

@@ -61,7 +61,7 @@ const type = (overrides: Partial<InstanceTypeInfo>): InstanceTypeInfo => ({
 
 describe('ec2 instance type mapping', () => {
   it.each([
-    ['an EBS-only type', type({}), { vcpus: 2, memoryMiB: 1024, diskGiB: 8 }],
+    ["an EBS-only type: its disk is the image's", type({}), { vcpus: 2, memoryMiB: 1024, diskGiB: 0 }],
     ['a type with instance storage', type({ InstanceStorageInfo: { TotalSizeInGB: 75 } }), { diskGiB: 75 }],
   ])('maps %s', (_, given, expected) => {
     expect(toConfigurationInfo(given, 'us-east-1')).toMatchObject({

@@ -20,9 +20,19 @@ import {
   providers,
   uniqueViolation,
 } from '@levante/db';
-import { type Actor, badInput, conflict, holdsResources, notFound, validate } from '@levante/domain';
+import {
+  type Actor,
+  badInput,
+  conflict,
+  holdsResources,
+  invalidState,
+  notFound,
+  TRANSITIONAL_STATES,
+  validate,
+} from '@levante/domain';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
+import type { HostShare } from '../hosts/host-placement.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import type { ConnectorPool } from '../providers/connector-pool.ts';
 import { providerError } from '../providers/provider-errors.ts';
@@ -128,6 +138,12 @@ export class MachineAdoption {
     if (!info || info.state === 'DELETED') {
       throw notFound(`Machine ${input.ref} at ${provider.name} in ${location.name}`);
     }
+    // No job follows an adopted machine: one the provider is still working on would stay in that state.
+    if (TRANSITIONAL_STATES.has(info.state)) {
+      throw invalidState(
+        `Machine ${input.ref} is ${info.state} at ${provider.name}; adopt it once it has settled.`,
+      );
+    }
     const name = input.name ? validate(machineNameSchema, input.name, 'name') : providerName(info);
     const { capabilities } = await this.registry.get(provider.kind);
 
@@ -176,6 +192,7 @@ export class MachineAdoption {
               ),
             )
         : [];
+      const diskGiB = Math.max(configuration.diskGiB, image?.minDiskGiB ?? 0);
       const holds = holdsResources(info.state);
       if (holds) {
         const limits = await lockedProjectLimits(tx, project.id);
@@ -184,12 +201,12 @@ export class MachineAdoption {
             machines: 1,
             vcpus: configuration.vcpus,
             memoryMiB: configuration.memoryMiB,
-            storageGiB: configuration.diskGiB,
+            storageGiB: diskGiB,
           });
         }
       }
       const host = capabilities.hosts && info.hostRef ? await hostNamed(tx, provider.id, info.hostRef) : null;
-      if (host && holds) await occupy(tx, host, configuration);
+      if (host && holds) await occupy(tx, host, { ...configuration, diskGiB });
       const now = new Date();
       const machine: MachineRow = {
         id: randomUUID(),
@@ -206,7 +223,7 @@ export class MachineAdoption {
         providerRef: info.ref,
         vcpus: configuration.vcpus,
         memoryMiB: configuration.memoryMiB,
-        diskGiB: configuration.diskGiB,
+        diskGiB,
         addresses: [...info.addresses],
         error: info.error,
         createdBy: actor.userId,
@@ -283,7 +300,7 @@ async function hostNamed(tx: Executor, providerId: string, name: string): Promis
 }
 
 /** Counts what the machine already takes on its host: it runs there, whatever the host's free capacity. */
-async function occupy(tx: Executor, host: HostRow, share: MachineConfigurationRow): Promise<void> {
+async function occupy(tx: Executor, host: HostRow, share: HostShare): Promise<void> {
   await tx
     .update(hosts)
     .set({

@@ -141,6 +141,8 @@ interface Offer {
   readonly location: LocationRow;
   readonly image: MachineImageRow;
   readonly configuration: MachineConfigurationRow;
+  /** The machine's disk: the configuration's, or the image's when the provider sizes it from the image. */
+  readonly diskGiB: number;
   readonly usesHosts: boolean;
 }
 
@@ -272,7 +274,7 @@ class CreateBatch {
       machines: 1,
       vcpus: configuration.vcpus,
       memoryMiB: configuration.memoryMiB,
-      storageGiB: configuration.diskGiB,
+      storageGiB: offer.diskGiB,
     };
     const quota = await this.#quota(project.id);
     if (quota) assertWithinQuota(project.name, quota.limits, quota.usage, need);
@@ -367,14 +369,22 @@ class CreateBatch {
           `Configuration ${configuration.name} is not offered in ${location.name}.`,
         );
       }
-      if (configuration.diskGiB < image.image.minDiskGiB) {
+      // A configuration without a disk of its own (0: EC2's EBS-only types) takes the image's size.
+      if (configuration.diskGiB > 0 && configuration.diskGiB < image.image.minDiskGiB) {
         throw badInput(
           'configurationId',
           `Image ${image.image.name} needs a disk of ${image.image.minDiskGiB} GiB; ${configuration.name} has ${configuration.diskGiB} GiB.`,
         );
       }
       const { capabilities } = await this.registry.get(account.provider.kind);
-      return { ...account, location, image: image.image, configuration, usesHosts: capabilities.hosts };
+      return {
+        ...account,
+        location,
+        image: image.image,
+        configuration,
+        diskGiB: Math.max(configuration.diskGiB, image.image.minDiskGiB),
+        usesHosts: capabilities.hosts,
+      };
     });
   }
 
@@ -439,14 +449,14 @@ class CreateBatch {
    */
   #place(
     { index, rows }: LocationHosts,
-    { location, image, configuration }: Offer,
+    { location, image, configuration, diskGiB }: Offer,
     group: Group | null,
     hostHint: string | null,
   ): { host: HostRow; summary: string } {
     const request: PlacementRequest = {
       vcpus: configuration.vcpus,
       memoryMiB: configuration.memoryMiB,
-      diskGiB: configuration.diskGiB,
+      diskGiB,
       location: location.ref,
       hypervisors: image.hypervisors as Hypervisor[],
       group: group ? { id: group.row.id, policy: group.row.policy, hasMembers: group.hosts.size > 0 } : null,
@@ -469,7 +479,7 @@ class CreateBatch {
       });
     }
     if (group) group.hosts.add(host.id);
-    addShare(this.#claims, host.id, configuration);
+    addShare(this.#claims, host.id, request);
     return { host, summary: decision.explanation.summary };
   }
 }
@@ -491,7 +501,7 @@ function machineRow({ request, project, offer, group, host }: Admitted, now: Dat
     providerRef: null,
     vcpus: configuration.vcpus,
     memoryMiB: configuration.memoryMiB,
-    diskGiB: configuration.diskGiB,
+    diskGiB: offer.diskGiB,
     addresses: [],
     error: null,
     createdBy: request.actor.userId,

@@ -17,7 +17,9 @@ export async function readCatalog(connector: Connector, signal?: AbortSignal): P
   const found = await connector.listLocations(options);
   const images: ImageInfo[] = [];
   const configurations: ConfigurationInfo[] = [];
-  for (const location of found) {
+  // Images and configurations are offered where machines are made: regions and sites. A zone
+  // only says where inside its region a machine runs.
+  for (const location of found.filter((l) => l.kind !== 'zone')) {
     let count = 0;
     for await (const image of connector.listImages(location.ref, options)) {
       images.push(image);

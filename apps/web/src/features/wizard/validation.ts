@@ -11,12 +11,13 @@ export function machineNameProblem(name: string): string | null {
   return null;
 }
 
-export function requestOf(configuration: MachineConfiguration): QuotaFigures {
+/** What a machine takes; its disk is the configuration's, or the image's when larger (or when the configuration has none). */
+export function requestOf(configuration: MachineConfiguration, image: MachineImage | null): QuotaFigures {
   return {
     machines: 1,
     vcpus: configuration.vcpus,
     memoryMiB: configuration.memoryMiB,
-    storageGiB: configuration.diskGiB,
+    storageGiB: Math.max(configuration.diskGiB, image?.minDiskGiB ?? 0),
   };
 }
 
@@ -33,10 +34,11 @@ export function configurationProblem(
   image: MachineImage | null,
   quota: Quota | null,
 ): string | null {
-  if (image && configuration.diskGiB < image.minDiskGiB)
+  // 0: the configuration has no disk of its own (EC2's EBS-only types): it takes the image's.
+  if (image && configuration.diskGiB > 0 && configuration.diskGiB < image.minDiskGiB)
     return `${image.name} needs a ${image.minDiskGiB} GiB disk.`;
   if (!quota) return null;
-  const request = requestOf(configuration);
+  const request = requestOf(configuration, image);
   const over = (Object.keys(LABELS) as (keyof QuotaFigures)[]).filter((key) => {
     const limit = quota.limits[key];
     return limit !== null && quota.usage[key] + request[key] > limit;

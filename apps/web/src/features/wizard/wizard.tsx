@@ -63,7 +63,9 @@ export function CreateMachineWizard() {
   const [createMachine, creation] = useMutation(CREATE_MACHINE);
 
   const account = accounts.data?.providerAccounts.find((a) => a.id === accountId) ?? null;
-  const location = account?.provider.locations.find((l) => l.id === locationId) ?? null;
+  // Machines are made in regions and sites; a zone only says where inside its region one runs.
+  const locations = account?.provider.locations.filter((l) => l.kind !== 'zone') ?? [];
+  const location = locations.find((l) => l.id === locationId) ?? null;
   const image = images.data?.images.find((i) => i.id === imageId) ?? null;
   const configuration = configurations.data?.configurations.find((c) => c.id === configurationId) ?? null;
   const projectQuota = quota.data?.project.quota ?? null;
@@ -178,12 +180,12 @@ export function CreateMachineWizard() {
       ))}
     </fieldset>,
     <fieldset key="location" className="choices" aria-label="Location">
-      {account?.provider.locations.length === 0 ? (
+      {account && locations.length === 0 ? (
         <EmptyState title="This provider offers no location.">
           Refresh the account in Provider accounts.
         </EmptyState>
       ) : null}
-      {account?.provider.locations.map((l) => (
+      {locations.map((l) => (
         <Choice
           key={l.id}
           name="location"
@@ -375,7 +377,7 @@ export function CreateMachineWizard() {
                 label="vCPUs"
                 used={projectQuota.usage.vcpus}
                 limit={projectQuota.limits.vcpus}
-                adding={configuration ? requestOf(configuration).vcpus : 0}
+                adding={configuration ? requestOf(configuration, image).vcpus : 0}
               />
               <UsageBar
                 label="Memory"
@@ -388,7 +390,7 @@ export function CreateMachineWizard() {
                 label="Storage"
                 used={projectQuota.usage.storageGiB}
                 limit={projectQuota.limits.storageGiB}
-                adding={configuration?.diskGiB ?? 0}
+                adding={configuration ? requestOf(configuration, image).storageGiB : 0}
                 format={formatStorage}
               />
             </>

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { MachineConfiguration, MachineImage } from '@/graphql/machines';
+import { configurationProblem, requestOf } from '../validation';
+
+const image: MachineImage = {
+  id: 'i',
+  name: 'Amazon Linux',
+  os: 'linux',
+  architecture: 'x86_64',
+  minDiskGiB: 15,
+  hypervisors: [],
+  ref: 'ami-1',
+};
+const configuration = (diskGiB: number): MachineConfiguration => ({
+  id: 'c',
+  name: 't3.micro',
+  ref: 't3.micro',
+  vcpus: 2,
+  memoryMiB: 1024,
+  diskGiB,
+});
+const quota = (storageGiB: number) => ({
+  limits: { machines: null, vcpus: null, memoryMiB: null, storageGiB },
+  usage: { machines: 0, vcpus: 0, memoryMiB: 0, storageGiB: 0 },
+});
+
+describe('a configuration against an image', () => {
+  it('refuses a disk smaller than the image needs', () => {
+    expect(configurationProblem(configuration(10), image, null)).toBe('Amazon Linux needs a 15 GiB disk.');
+  });
+
+  it("takes the image's disk when the configuration has none of its own, and counts that against the quota", () => {
+    expect(configurationProblem(configuration(0), image, null)).toBeNull();
+    expect(requestOf(configuration(0), image).storageGiB).toBe(15);
+    expect(requestOf(configuration(40), image).storageGiB).toBe(40);
+    expect(configurationProblem(configuration(0), image, quota(10))).toBe(
+      "Exceeds the project's storage quota.",
+    );
+    expect(configurationProblem(configuration(0), image, quota(15))).toBeNull();
+  });
+});
