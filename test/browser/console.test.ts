@@ -445,6 +445,104 @@ describe('the web console, in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('lists the machines the provider runs without Levante, adopts one, and refuses a name in use', async () => {
+    // The admin's personal project brought the local account, where the site already runs two machines.
+    const switcher = admin.locator('#project-select');
+    if (!((await switcher.locator('option:checked').textContent()) ?? '').includes('admin (personal)'))
+      await switcher.selectOption({ label: 'admin (personal) · owner' });
+    await expect
+      .poll(() => switcher.locator('option:checked').textContent(), LIVE)
+      .toContain('admin (personal)');
+    await nav(admin, 'Provider accounts');
+    const show = admin
+      .locator('tr[data-account="local"]')
+      .getByRole('button', { name: 'Unmanaged machines' });
+    await show.click();
+    const section = admin.getByRole('region', { name: 'Unmanaged machines of local' });
+    const web = section.locator('tr[data-unmanaged="legacy-web"]');
+    const db = section.locator('tr[data-unmanaged="legacy-db"]');
+    await expect.poll(() => web.isVisible(), LIVE).toBe(true);
+    expect(
+      await section
+        .getByRole('heading', { name: 'Machines at the provider not managed by Levante' })
+        .isVisible(),
+    ).toBe(true);
+    expect(await web.locator('[data-state]').getAttribute('data-state')).toBe('STARTED');
+    for (const seen of ['Paris', 'Small', 'paris-a-1']) expect(await web.textContent()).toContain(seen);
+    expect(await db.locator('[data-state]').getAttribute('data-state')).toBe('STOPPED');
+    for (const seen of ['Paris', 'Medium', 'paris-a-2']) expect(await db.textContent()).toContain(seen);
+
+    // Adopted under the provider's name: the notice links to the machine, which leaves the list.
+    await web.getByRole('button', { name: 'Adopt legacy-web' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Adopt legacy-web' });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    expect(await dialog.getByLabel('Machine name').inputValue()).toBe('legacy-web');
+    await admin.screenshot({ path: join(SHOTS, 'adopt-machine.png') });
+    await dialog.getByRole('button', { name: 'Adopt', exact: true }).click();
+    const notice = section.getByRole('status').filter({ hasText: 'is now the machine legacy-web of admin' });
+    await expect.poll(() => notice.isVisible(), LIVE).toBe(true);
+    expect(await dialog.count()).toBe(0);
+    expect(await web.count()).toBe(0);
+    expect(await db.isVisible()).toBe(true);
+    await notice.getByRole('link', { name: 'Open legacy-web' }).click();
+    await admin.waitForURL(/\/machines\/[^/]+$/, LIVE);
+    await expect.poll(() => admin.getByRole('heading', { name: 'legacy-web' }).isVisible(), LIVE).toBe(true);
+    expect(await admin.locator('h1 [data-state]').getAttribute('data-state')).toBe('STARTED');
+    expect(await admin.locator('[data-host-link]').getAttribute('data-host-link')).toBe('paris-a-1');
+
+    // Asked again, the provider's list no longer has it.
+    await nav(admin, 'Provider accounts');
+    await show.click();
+    await expect.poll(() => section.getByText('Asking Levante local…').count(), LIVE).toBe(0);
+    await expect.poll(() => db.isVisible(), LIVE).toBe(true);
+    expect(await web.count()).toBe(0);
+
+    // Another machine under a name the project uses: the API's refusal, next to the field.
+    await db.getByRole('button', { name: 'Adopt legacy-db' }).click();
+    const refused = admin.getByRole('dialog', { name: 'Adopt legacy-db' });
+    await expect.poll(() => refused.isVisible(), LIVE).toBe(true);
+    const name = refused.getByLabel('Machine name');
+    expect(await name.inputValue()).toBe('legacy-db');
+    await name.fill('legacy-web');
+    await refused.getByRole('button', { name: 'Adopt', exact: true }).click();
+    await expect
+      .poll(() => refused.getByText('Project already has a machine named "legacy-web".').isVisible(), LIVE)
+      .toBe(true);
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    await refused.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => refused.count(), LIVE).toBe(0);
+    expect(await db.isVisible()).toBe(true);
+
+    // The inventory has the adopted machine, and only it.
+    await nav(admin, 'Machines');
+    const adopted = admin.locator('tr[data-machine="legacy-web"] [data-state]');
+    await expect.poll(() => adopted.getAttribute('data-state'), LIVE).toBe('STARTED');
+    expect(await admin.locator('tr[data-machine="legacy-db"]').count()).toBe(0);
+
+    // A viewer sees the machines the provider runs, and Adopt disabled with the reason.
+    const viewer = await newPage();
+    await logIn(viewer.page, 'viewer1', VIEWER_PASSWORD);
+    await viewer.page.waitForURL(/\/machines$/);
+    await viewer.page.locator('#project-select').selectOption({ label: `${RENAMED} · viewer` });
+    await nav(viewer.page, 'Provider accounts');
+    await viewer.page
+      .locator('tr[data-account="local"]')
+      .getByRole('button', { name: 'Unmanaged machines' })
+      .click();
+    const viewed = viewer.page
+      .getByRole('region', { name: 'Unmanaged machines of local' })
+      .locator('tr[data-unmanaged="legacy-db"]');
+    await expect.poll(() => viewed.isVisible(), LIVE).toBe(true);
+    const adopt = viewed.getByRole('button', { name: 'Adopt legacy-db' });
+    expect(await adopt.getAttribute('aria-disabled')).toBe('true');
+    expect(await viewed.getByRole('tooltip', { includeHidden: true }).textContent()).toContain(
+      'Your role in this project is viewer',
+    );
+    await adopt.click({ force: true });
+    expect(await viewer.page.getByRole('dialog').count()).toBe(0);
+    await viewer.context.close();
+  }, 90_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

@@ -357,3 +357,73 @@ export const PROVIDER_CAPABILITIES: TypedDocumentNode<
   }
   ${CAPABILITIES_FIELDS}
 `;
+
+/** A machine the provider runs for an account that Levante does not manage (yet). */
+export interface UnmanagedMachine {
+  /** The provider's reference (instance id, domain name): what `adoptMachine` is given. */
+  ref: string;
+  /** The provider's name for it. */
+  name: string;
+  state: MachineState;
+  /** The host it runs on, for providers with hosts. */
+  host: string | null;
+  addresses: string[];
+  location: { id: string; name: string };
+  /** Null when the account's catalog does not have it: refresh the account before adopting. */
+  configuration: { id: string; name: string; vcpus: number; memoryMiB: number; diskGiB: number } | null;
+  image: { id: string; name: string } | null;
+}
+
+/** Asks the provider: as slow as its listing, so read on demand only. */
+export const UNMANAGED_MACHINES: TypedDocumentNode<
+  { unmanagedMachines: UnmanagedMachine[] },
+  { projectId: string; accountId: string }
+> = gql`
+  query UnmanagedMachines($projectId: ID!, $accountId: ID!) {
+    unmanagedMachines(projectId: $projectId, accountId: $accountId) {
+      ref
+      name
+      state
+      host
+      addresses
+      location {
+        id
+        name
+      }
+      configuration {
+        id
+        name
+        vcpus
+        memoryMiB
+        diskGiB
+      }
+      image {
+        id
+        name
+      }
+    }
+  }
+`;
+
+export interface AdoptMachineInput {
+  projectId: string;
+  accountId: string;
+  locationId: string;
+  ref: string;
+  /** Levante's name for it; by default the provider's, when it is a valid machine name. */
+  name?: string | null;
+}
+
+export const ADOPT_MACHINE: TypedDocumentNode<
+  { adoptMachine: { machine: Machine } },
+  { input: AdoptMachineInput }
+> = gql`
+  mutation AdoptMachine($input: AdoptMachineInput!) {
+    adoptMachine(input: $input) {
+      machine {
+        ...MachineFields
+      }
+    }
+  }
+  ${MACHINE_FIELDS}
+`;

@@ -12,12 +12,13 @@ import {
   PROVIDER_KINDS,
   REFRESH_ACCOUNT,
 } from '@/graphql/admin';
-import { PROVIDER_ACCOUNTS, type ProviderAccount } from '@/graphql/machines';
+import { PROVIDER_ACCOUNTS, type ProviderAccount, UNMANAGED_MACHINES } from '@/graphql/machines';
 import { PROVIDERS } from '@/graphql/placement';
 import { formatDateTime } from '@/lib/format';
 import { useProject } from '@/lib/project';
 import { CredentialsFields } from './credentials-form';
 import { type FormValues, fieldsOf, problemsOf, valuesToJson } from './schema-form';
+import { UnmanagedMachines } from './unmanaged-machines';
 
 export function AccountsPage() {
   const { project, projects, canWrite } = useProject();
@@ -29,6 +30,8 @@ export function AccountsPage() {
   const [refresh, refreshing] = useMutation(REFRESH_ACCOUNT);
   const [remove, removal] = useMutation(DELETE_ACCOUNT);
   const [deleting, setDeleting] = useState<ProviderAccount | null>(null);
+  // Accounts whose unmanaged machines are shown: read on demand, as it asks the provider.
+  const [inspected, setInspected] = useState<readonly string[]>([]);
   const names = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
   const writable = projects.filter((p) => p.myRole !== null && p.myRole !== 'VIEWER');
   const error = association.error ?? dissociation.error ?? refreshing.error ?? removal.error;
@@ -131,55 +134,76 @@ export function AccountsPage() {
                     </td>
                     <td>{formatDateTime(account.createdAt)}</td>
                     <td>
-                      {canWrite ? (
-                        <div className="row">
-                          {shareable.length > 0 ? (
-                            <select
-                              aria-label={`Share ${account.name} with a project`}
-                              value=""
-                              onChange={(e) => {
-                                const target = e.target.value;
-                                if (target)
-                                  void run(
-                                    () =>
-                                      associate({
-                                        variables: { input: { accountId: account.id, projectId: target } },
-                                      }),
-                                    `${account.name} is now shared with ${names.get(target) ?? 'the project'}.`,
-                                  );
-                              }}
-                            >
-                              <option value="">Share with…</option>
-                              {shareable.map((p) => (
-                                <option key={p.id} value={p.id}>
-                                  {p.name}
-                                </option>
-                              ))}
-                            </select>
-                          ) : null}
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            onClick={() =>
-                              void run(
-                                () => refresh({ variables: { input: { accountId: account.id } } }),
-                                `Locations, images and configurations of ${account.name} were read again.`,
-                              )
-                            }
-                          >
-                            Refresh
-                          </button>
-                          {own ? (
+                      <div className="row">
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          aria-expanded={inspected.includes(account.id)}
+                          onClick={() =>
+                            setInspected((open) =>
+                              open.includes(account.id)
+                                ? open.filter((id) => id !== account.id)
+                                : [...open, account.id],
+                            )
+                          }
+                        >
+                          Unmanaged machines
+                        </button>
+                        {canWrite ? (
+                          <>
+                            {shareable.length > 0 ? (
+                              <select
+                                aria-label={`Share ${account.name} with a project`}
+                                value=""
+                                onChange={(e) => {
+                                  const target = e.target.value;
+                                  if (target)
+                                    void run(
+                                      () =>
+                                        associate({
+                                          variables: { input: { accountId: account.id, projectId: target } },
+                                        }),
+                                      `${account.name} is now shared with ${names.get(target) ?? 'the project'}.`,
+                                    );
+                                }}
+                              >
+                                <option value="">Share with…</option>
+                                {shareable.map((p) => (
+                                  <option key={p.id} value={p.id}>
+                                    {p.name}
+                                  </option>
+                                ))}
+                              </select>
+                            ) : null}
                             <button
                               type="button"
-                              className="btn btn-small btn-danger-outline"
-                              onClick={() => setDeleting(account)}
+                              className="btn btn-small"
+                              onClick={() =>
+                                void run(
+                                  () =>
+                                    refresh({
+                                      variables: { input: { accountId: account.id } },
+                                      // The unmanaged machines shown may now find their configuration.
+                                      refetchQueries: [UNMANAGED_MACHINES],
+                                    }),
+                                  `Locations, images and configurations of ${account.name} were read again.`,
+                                )
+                              }
                             >
-                              Delete
+                              Refresh
                             </button>
-                          ) : null}
-                        </div>
-                      ) : null}
+                            {own ? (
+                              <button
+                                type="button"
+                                className="btn btn-small btn-danger-outline"
+                                onClick={() => setDeleting(account)}
+                              >
+                                Delete
+                              </button>
+                            ) : null}
+                          </>
+                        ) : null}
+                      </div>
                     </td>
                   </tr>
                 );
@@ -188,6 +212,18 @@ export function AccountsPage() {
           </table>
         </div>
       ) : null}
+      {list
+        .filter((account) => inspected.includes(account.id))
+        .map((account) => (
+          <UnmanagedMachines
+            key={`${project.id}-${account.id}`}
+            projectId={project.id}
+            projectName={project.name}
+            account={account}
+            canWrite={canWrite}
+            onClose={() => setInspected((open) => open.filter((id) => id !== account.id))}
+          />
+        ))}
       {canWrite ? (
         <AddAccount
           projectId={project.id}
