@@ -80,7 +80,12 @@ export class DriverPool {
     }
     if (current.settings !== settingsKey) {
       current.settings = settingsKey;
-      await driver.reconfigure(settings);
+      try {
+        await driver.reconfigure(settings);
+      } catch (error) {
+        current.users--;
+        throw error;
+      }
     }
     let released = false;
     return {
