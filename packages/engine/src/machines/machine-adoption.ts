@@ -13,11 +13,6 @@ import {
   machineConfigurations,
   machineImages,
   machines,
-  type ProviderAccountRow,
-  type ProviderRow,
-  projectAccounts,
-  providerAccounts,
-  providers,
   uniqueViolation,
 } from '@levante/db';
 import {
@@ -35,6 +30,8 @@ import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import type { HostShare } from '../hosts/host-placement.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import type { ConnectorPool } from '../providers/connector-pool.ts';
+import { projectAccount } from '../providers/project-account.ts';
+import type { VisibleAccount } from '../providers/provider.queries.ts';
 import { providerError } from '../providers/provider-errors.ts';
 import { assertWithinQuota, hasLimits, lockedProjectLimits, projectUsage } from '../quotas/quota-usage.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
@@ -59,11 +56,6 @@ export interface AdoptMachineInput {
   readonly ref: string;
   /** Levante's name for it; the provider's name when it is a valid machine name. */
   readonly name?: string | null;
-}
-
-interface AccountAccess {
-  readonly account: ProviderAccountRow;
-  readonly provider: ProviderRow;
 }
 
 /**
@@ -262,13 +254,8 @@ export class MachineAdoption {
   }
 }
 
-async function usableAccount(db: Executor, projectId: string, accountId: string): Promise<AccountAccess> {
-  const [row] = await db
-    .select({ account: providerAccounts, provider: providers })
-    .from(projectAccounts)
-    .innerJoin(providerAccounts, eq(providerAccounts.id, projectAccounts.accountId))
-    .innerJoin(providers, eq(providers.id, providerAccounts.providerId))
-    .where(and(eq(projectAccounts.projectId, projectId), eq(projectAccounts.accountId, accountId)));
+async function usableAccount(db: Executor, projectId: string, accountId: string): Promise<VisibleAccount> {
+  const row = await projectAccount(db, projectId, accountId);
   if (!row) throw notFound('Provider account');
   return row;
 }

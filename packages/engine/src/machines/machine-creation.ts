@@ -17,9 +17,6 @@ import {
   type ProviderAccountRow,
   type ProviderRow,
   placementGroups,
-  projectAccounts,
-  providerAccounts,
-  providers,
   recordset,
   type Transaction,
   uniqueViolation,
@@ -33,6 +30,7 @@ import type { HostIndexCache, LocationHosts } from '../hosts/host-index-cache.ts
 import { addShare, claimHosts, groupMemberHosts, type HostShare } from '../hosts/host-placement.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
+import { projectAccount } from '../providers/project-account.ts';
 import {
   assertWithinQuota,
   hasLimits,
@@ -325,18 +323,8 @@ class CreateBatch {
     const key = `offer:${input.projectId}:${input.accountId}:${input.locationId}:${input.imageId}:${input.configurationId}`;
     return this.#once(key, async () => {
       const { tx } = this;
-      const [[account], [location], [image], [configuration]] = await Promise.all([
-        tx
-          .select({ account: providerAccounts, provider: providers })
-          .from(projectAccounts)
-          .innerJoin(providerAccounts, eq(providerAccounts.id, projectAccounts.accountId))
-          .innerJoin(providers, eq(providers.id, providerAccounts.providerId))
-          .where(
-            and(
-              eq(projectAccounts.projectId, input.projectId),
-              eq(projectAccounts.accountId, input.accountId),
-            ),
-          ),
+      const [account, [location], [image], [configuration]] = await Promise.all([
+        projectAccount(tx, input.projectId, input.accountId),
         tx.select().from(locations).where(eq(locations.id, input.locationId)),
         tx
           .select({ image: machineImages, location: locations })
