@@ -196,6 +196,18 @@ export async function releaseHosts(tx: Executor, shares: ReadonlyMap<string, Hos
     .where(and(sql`${hosts.id} = want.id`, inArray(hosts.id, lockedInOrder(tx, shares))));
 }
 
+/** Counts a share a machine already takes on its host (it runs there), whatever the host's free capacity. */
+export async function occupyHost(tx: Executor, hostId: string, share: HostShare): Promise<void> {
+  await tx
+    .update(hosts)
+    .set({
+      allocatedVcpus: sql`${hosts.allocatedVcpus} + ${share.vcpus}`,
+      allocatedMemoryMiB: sql`${hosts.allocatedMemoryMiB} + ${share.memoryMiB}`,
+      allocatedDiskGiB: sql`${hosts.allocatedDiskGiB} + ${share.diskGiB}`,
+    })
+    .where(eq(hosts.id, hostId));
+}
+
 /** Adds a machine's share of a host to what a batch claims or gives back there. */
 export function addShare(shares: Map<string, HostShare>, hostId: string, share: HostShare): void {
   const sum = shares.get(hostId);

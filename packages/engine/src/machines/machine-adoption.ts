@@ -27,7 +27,7 @@ import {
 } from '@levante/domain';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
-import type { HostShare } from '../hosts/host-placement.ts';
+import { occupyHost } from '../hosts/host-placement.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import type { ConnectorPool } from '../providers/connector-pool.ts';
 import { projectAccount } from '../providers/project-account.ts';
@@ -198,7 +198,7 @@ export class MachineAdoption {
         }
       }
       const host = capabilities.hosts && info.hostRef ? await hostNamed(tx, provider.id, info.hostRef) : null;
-      if (host && holds) await occupy(tx, host, { ...configuration, diskGiB });
+      if (host && holds) await occupyHost(tx, host.id, { ...configuration, diskGiB });
       const now = new Date();
       const machine: MachineRow = {
         id: randomUUID(),
@@ -284,16 +284,4 @@ async function hostNamed(tx: Executor, providerId: string, name: string): Promis
     .from(hosts)
     .where(and(eq(hosts.providerId, providerId), eq(hosts.name, name)));
   return host ?? null;
-}
-
-/** Counts what the machine already takes on its host: it runs there, whatever the host's free capacity. */
-async function occupy(tx: Executor, host: HostRow, share: HostShare): Promise<void> {
-  await tx
-    .update(hosts)
-    .set({
-      allocatedVcpus: sql`${hosts.allocatedVcpus} + ${share.vcpus}`,
-      allocatedMemoryMiB: sql`${hosts.allocatedMemoryMiB} + ${share.memoryMiB}`,
-      allocatedDiskGiB: sql`${hosts.allocatedDiskGiB} + ${share.diskGiB}`,
-    })
-    .where(eq(hosts.id, host.id));
 }
