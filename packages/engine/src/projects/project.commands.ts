@@ -7,8 +7,9 @@ import {
   uniqueViolation,
 } from '@levante/db';
 import { type Actor, conflict, descriptionSchema, projectNameSchema, validate } from '@levante/domain';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { liveMachines } from '../machines/live-machines.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { assertActive, authorizeProject } from './project-access.ts';
 
@@ -106,20 +107,17 @@ export class ProjectCommands {
       if (project.personalOf) throw conflict('A personal project cannot be deleted.');
       // Locked first: a create or an account added meanwhile waits, and is counted or refused.
       await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for('update');
-      const [[live], owned] = await Promise.all([
-        tx
-          .select({ n: count() })
-          .from(machines)
-          .where(and(eq(machines.projectId, projectId), ne(machines.state, 'DELETED'))),
+      const [live, owned] = await Promise.all([
+        liveMachines(tx, { projectId }),
         tx
           .select({ name: providerAccounts.name })
           .from(providerAccounts)
           .where(eq(providerAccounts.ownerProjectId, projectId))
           .orderBy(providerAccounts.name),
       ]);
-      if (live && live.n > 0) {
+      if (live > 0) {
         throw conflict(
-          `Project ${project.name} still has ${live.n} machine(s); delete them before the project.`,
+          `Project ${project.name} still has ${live} machine(s); delete them before the project.`,
         );
       }
       if (owned.length > 0) {

@@ -9,8 +9,9 @@ import {
   providers,
 } from '@levante/db';
 import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { liveMachines } from '../machines/live-machines.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import type { CredentialCipher } from '../secrets/credential-cipher.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
@@ -138,7 +139,7 @@ export class AccountCommands {
       if (account.ownerProjectId === projectId) {
         throw conflict('An account cannot leave the project that brought it; delete the account instead.');
       }
-      const machineCount = await liveMachines(tx, accountId, projectId);
+      const machineCount = await liveMachines(tx, { accountId, projectId });
       if (machineCount > 0) {
         throw conflict(
           `Project ${project.name} still has ${machineCount} machine(s) on this account; delete them first.`,
@@ -164,7 +165,7 @@ export class AccountCommands {
   async delete(actor: Actor, accountId: string): Promise<ProviderAccountRow> {
     const deleted = await this.uow.run(async (tx, record) => {
       const account = await this.#loadWritable(tx, actor, accountId);
-      const machineCount = await liveMachines(tx, accountId, null);
+      const machineCount = await liveMachines(tx, { accountId });
       if (machineCount > 0) {
         throw conflict(`This account still has ${machineCount} machine(s); delete them before the account.`);
       }
@@ -214,18 +215,4 @@ export class AccountCommands {
     });
     return account;
   }
-}
-
-async function liveMachines(tx: Executor, accountId: string, projectId: string | null): Promise<number> {
-  const [row] = await tx
-    .select({ n: count() })
-    .from(machines)
-    .where(
-      and(
-        eq(machines.accountId, accountId),
-        ne(machines.state, 'DELETED'),
-        projectId ? eq(machines.projectId, projectId) : undefined,
-      ),
-    );
-  return row?.n ?? 0;
 }

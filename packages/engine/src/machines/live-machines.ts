@@ -1,0 +1,20 @@
+import { type Executor, machines } from '@levante/db';
+import { and, count, eq, ne } from 'drizzle-orm';
+
+/** How many machines not yet DELETED an account, a project, or an account within a project has. */
+export async function liveMachines(
+  tx: Executor,
+  of: { readonly accountId?: string | null; readonly projectId?: string | null },
+): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(machines)
+    .where(
+      and(
+        ne(machines.state, 'DELETED'),
+        of.accountId ? eq(machines.accountId, of.accountId) : undefined,
+        of.projectId ? eq(machines.projectId, of.projectId) : undefined,
+      ),
+    );
+  return row?.n ?? 0;
+}
