@@ -29,21 +29,21 @@ export class HostIndexCache {
 
   constructor(private readonly maxAgeMs = MAX_AGE_MS) {}
 
-  /** The location's hosts, read with `tx` when not held or too old. */
-  async get(tx: Executor, locationId: string, now = Date.now()): Promise<LocationHosts> {
+  /** The location's hosts, read with `tx` when not held or too old; `read`: this call read them. */
+  async get(tx: Executor, locationId: string): Promise<{ hosts: LocationHosts; read: boolean }> {
     const held = this.#locations.get(locationId);
     if (held) {
       const hosts = await held.catch(() => null);
-      if (hosts && now - hosts.loadedAt < this.maxAgeMs && this.#locations.get(locationId) === held) {
-        return hosts;
+      if (hosts && Date.now() - hosts.loadedAt < this.maxAgeMs && this.#locations.get(locationId) === held) {
+        return { hosts, read: false };
       }
     }
-    const loading = load(tx, locationId, now);
+    const loading = load(tx, locationId);
     this.#locations.set(locationId, loading);
     loading.catch(() => {
       if (this.#locations.get(locationId) === loading) this.#locations.delete(locationId);
     });
-    return loading;
+    return { hosts: await loading, read: true };
   }
 
   /** Gives back what each machine held on its host, once the transaction that released it committed. */
@@ -65,11 +65,11 @@ export class HostIndexCache {
   }
 }
 
-async function load(tx: Executor, locationId: string, now: number): Promise<LocationHosts> {
+async function load(tx: Executor, locationId: string): Promise<LocationHosts> {
   const loaded = await loadHostCandidates(tx, locationId);
   return {
     index: new HostIndex(loaded),
     rows: new Map(loaded.map((host) => [host.id, host.row])),
-    loadedAt: now,
+    loadedAt: Date.now(),
   };
 }

@@ -422,9 +422,8 @@ class CreateBatch {
 
   #hosts(locationId: string): Promise<LocationHosts> {
     return this.#once(`hosts:${locationId}`, async () => {
-      const before = Date.now();
-      const hosts = await this.hostIndexes.get(this.tx, locationId, before);
-      if (hosts.loadedAt >= before) this.#freshIndexes.add(locationId);
+      const { hosts, read } = await this.hostIndexes.get(this.tx, locationId);
+      if (read) this.#freshIndexes.add(locationId);
       return hosts;
     });
   }
