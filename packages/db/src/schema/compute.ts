@@ -116,6 +116,15 @@ export const machines = pgTable(
 );
 export type MachineRow = typeof machines.$inferSelect;
 
+/**
+ * A machine that is not DELETED: the predicate of `machines_project_name_key`.
+ * It is written with the literal, not a parameter, so that a prepared
+ * statement's generic plan can still use that partial index (`state <> $1`
+ * does not imply the index's predicate, and the planner then scans the
+ * project's machines instead).
+ */
+export const liveMachine = sql`${machines.state} <> 'DELETED'`;
+
 /** Work for the workers: leased with SKIP LOCKED, retried when a lease expires. */
 export const jobs = pgTable(
   'jobs',

@@ -1,5 +1,5 @@
-import { type Executor, machines } from '@levante/db';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { type Executor, liveMachine, machines } from '@levante/db';
+import { and, count, eq } from 'drizzle-orm';
 
 /** How many machines not yet DELETED an account, a project, or an account within a project has. */
 export async function liveMachines(
@@ -11,7 +11,7 @@ export async function liveMachines(
     .from(machines)
     .where(
       and(
-        ne(machines.state, 'DELETED'),
+        liveMachine,
         of.accountId ? eq(machines.accountId, of.accountId) : undefined,
         of.projectId ? eq(machines.projectId, of.projectId) : undefined,
       ),

@@ -6,6 +6,7 @@ import {
   type HostRow,
   hosts,
   type LocationRow,
+  liveMachine,
   locations,
   type MachineConfigurationRow,
   type MachineImageRow,
@@ -25,7 +26,7 @@ import {
   TRANSITIONAL_STATES,
   validate,
 } from '@levante/domain';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import { occupyHost } from '../hosts/host-placement.ts';
 import { authorizeProject } from '../projects/project-access.ts';
@@ -88,7 +89,7 @@ export class MachineAdoption {
       this.db
         .select({ id: machines.id, providerRef: machines.providerRef })
         .from(machines)
-        .where(and(eq(machines.accountId, accountId), ne(machines.state, 'DELETED'))),
+        .where(and(eq(machines.accountId, accountId), liveMachine)),
       this.db.select().from(locations).where(eq(locations.providerId, provider.id)),
       this.db.select().from(machineImages).where(eq(machineImages.accountId, accountId)),
       this.db.select().from(machineConfigurations).where(eq(machineConfigurations.accountId, accountId)),
@@ -147,7 +148,7 @@ export class MachineAdoption {
         .where(
           and(
             eq(machines.accountId, input.accountId),
-            ne(machines.state, 'DELETED'),
+            liveMachine,
             info.managedId
               ? sql`(${machines.providerRef} = ${info.ref} or ${machines.id} = ${info.managedId})`
               : eq(machines.providerRef, info.ref),

@@ -5,6 +5,7 @@ import {
   type HostRow,
   type JobRow,
   type LocationRow,
+  liveMachine,
   locations,
   type MachineConfigurationRow,
   type MachineImageRow,
@@ -23,7 +24,7 @@ import {
 } from '@levante/db';
 import { type Actor, badInput, conflict, LevanteError, notFound } from '@levante/domain';
 import { type Hypervisor, type PlacementRequest, placeMachine } from '@levante/scheduler';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
 import type { HostIndexCache, LocationHosts } from '../hosts/host-index-cache.ts';
@@ -401,11 +402,7 @@ class CreateBatch {
         .select({ name: sql<string>`lower(${machines.name})` })
         .from(machines)
         .where(
-          and(
-            eq(machines.projectId, projectId),
-            anyOf(sql`lower(${machines.name})`, wanted),
-            ne(machines.state, 'DELETED'),
-          ),
+          and(eq(machines.projectId, projectId), anyOf(sql`lower(${machines.name})`, wanted), liveMachine),
         );
       return new Set(rows.map((row) => row.name));
     });

@@ -5,6 +5,7 @@ import {
   type JobRow,
   jobs,
   type LocationRow,
+  liveMachine,
   locations,
   type MachineRow,
   machineConfigurations,
@@ -15,7 +16,7 @@ import {
   providers,
 } from '@levante/db';
 import { type Actor, MACHINE_STATES, notFound, validate } from '@levante/domain';
-import { and, count, desc, eq, ilike, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
 import { assertActive, authorizeProject } from '../projects/project-access.ts';
@@ -72,7 +73,7 @@ export class MachineQueries {
       filter.providerId ? eq(machines.providerId, filter.providerId) : undefined,
       filter.locationId ? eq(machines.locationId, filter.locationId) : undefined,
       states && states.length > 0 ? inArray(machines.state, states) : undefined,
-      !filter.includeDeleted && !states?.includes('DELETED') ? ne(machines.state, 'DELETED') : undefined,
+      !filter.includeDeleted && !states?.includes('DELETED') ? liveMachine : undefined,
       name ? ilike(machines.name, `%${name.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
     ];
     const after = args.after ? decodeCursor(args.after, ['string', 'string']) : null;
