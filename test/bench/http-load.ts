@@ -1,5 +1,5 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { graphqlHttpClient } from './http-client.ts';
+import { LoadConnection } from './load-connection.ts';
 import { type LoadResult, runLoad } from './measure.ts';
 
 const WORKER_BOOTSTRAP = `
@@ -44,7 +44,10 @@ export function runHttpLoadInWorker(options: HttpLoadOptions): Promise<LoadResul
 }
 
 async function workerMain(options: HttpLoadOptions): Promise<LoadResult> {
-  const http = graphqlHttpClient(options.url);
+  const url = new URL('/graphql', options.url);
+  // One connection per operation in flight: an operation takes a free one and gives it back.
+  const free = Array.from({ length: options.concurrency }, () => new LoadConnection(url, options.token));
+  const all = [...free];
   try {
     return await runLoad({
       durationMs: options.durationMs,
@@ -52,11 +55,18 @@ async function workerMain(options: HttpLoadOptions): Promise<LoadResult> {
       ...(options.warmupMs ? { warmupMs: options.warmupMs } : {}),
       ...(options.count ? { count: options.count } : {}),
       operation: async (index) => {
-        await http.request(options.query, numbered(options.variables ?? {}, index), options.token);
+        const connection = free.pop()!;
+        try {
+          await connection.post(
+            JSON.stringify({ query: options.query, variables: numbered(options.variables ?? {}, index) }),
+          );
+        } finally {
+          free.push(connection);
+        }
       },
     });
   } finally {
-    http.close();
+    for (const connection of all) connection.close();
   }
 }
 
