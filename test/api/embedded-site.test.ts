@@ -1,5 +1,6 @@
 import { EMBEDDED_SITE_EXISTING, EMBEDDED_SITE_HOSTS } from '@levante/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedSiteOffer } from '../support/embedded-site-offer.ts';
 import { dataOf, errorCode, gql } from '../support/graphql-client.ts';
 import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
 
@@ -34,40 +35,11 @@ describe('a fresh install', () => {
   });
 
   it('lets the admin create a machine in their personal project right away', async () => {
-    const me = dataOf(
-      await call<{ projects: { edges: { node: { id: string; personal: boolean } }[] } }>(
-        '{ projects { edges { node { id personal } } } }',
-      ),
-    );
-    const projectId = me.projects.edges.find((e) => e.node.personal)!.node.id;
-    const accounts = dataOf(
-      await call<{
-        providerAccounts: { id: string; provider: { locations: { id: string; ref: string }[] } }[];
-      }>('query A($p: ID!) { providerAccounts(projectId: $p) { id provider { locations { id ref } } } }', {
-        p: projectId,
-      }),
-    );
-    const account = accounts.providerAccounts[0]!;
-    const lyon = account.provider.locations.find((l) => l.ref === 'lyon')!.id;
-    const catalog = dataOf(
-      await call<{ images: { id: string; ref: string }[]; configurations: { id: string; ref: string }[] }>(
-        'query C($a: ID!, $l: ID!) { images(accountId: $a, locationId: $l) { id ref } configurations(accountId: $a, locationId: $l) { id ref } }',
-        { a: account.id, l: lyon },
-      ),
-    );
+    const offer = await embeddedSiteOffer(call, 'lyon');
     const created = dataOf(
       await call<{ createMachine: { machine: { id: string; host: { name: string } } } }>(
         'mutation C($input: CreateMachineInput!) { createMachine(input: $input) { machine { id host { name } } } }',
-        {
-          input: {
-            projectId,
-            accountId: account.id,
-            locationId: lyon,
-            imageId: catalog.images.find((i) => i.ref === 'debian-12')!.id,
-            configurationId: catalog.configurations.find((c) => c.ref === 'medium')!.id,
-            name: 'first',
-          },
-        },
+        { input: { ...offer, name: 'first' } },
       ),
     );
     expect(created.createMachine.machine.host.name).toMatch(/^lyon-a-\d$/);

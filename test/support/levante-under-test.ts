@@ -5,12 +5,15 @@ import { createScratchDatabase, dropScratchDatabase, type TestDatabaseKind } fro
 import pino from 'pino';
 import { loadConfig } from '../../apps/api/src/config.ts';
 import { type RunningLevante, startLevante } from '../../apps/api/src/server/levante-server.ts';
+import { TEST_REDIS_URL } from './redis.ts';
 
 export const ADMIN_PASSWORD = 'admin password for tests';
 
 export interface LevanteUnderTest {
   readonly kind: TestDatabaseKind;
   readonly home: string;
+  /** The PostgreSQL database's URL; null on PGlite. */
+  readonly databaseUrl: string | null;
   /** Null between stop() and start(). */
   running: RunningLevante | null;
   readonly url: string;
@@ -23,11 +26,15 @@ export interface LevanteUnderTest {
 
 /**
  * A real Levante server on 127.0.0.1 with a random port, on a fresh PGlite
- * directory or a fresh PostgreSQL database, as the CLI would start it.
+ * directory or a fresh PostgreSQL database, as the CLI would start it. On
+ * PostgreSQL it runs as in production, with the Redis event bus: every
+ * end-to-end test of events and subscriptions covers both buses.
  */
 export interface UnderTestOptions {
   /** Seed the local provider with the simulated site of a fresh install (default: no). */
   readonly seedSite?: boolean;
+  /** More configuration, as environment variables (REDIS_URL, LEVANTE_WORKER…). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Workers poll providers often in tests: the simulator converges in milliseconds. */
@@ -45,12 +52,14 @@ export async function levanteUnderTest(
     LEVANTE_HOME: home,
     LEVANTE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     LEVANTE_SEED_SITE: options.seedSite ? 'true' : 'false',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl.toString() } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl.toString(), REDIS_URL: TEST_REDIS_URL } : {}),
+    ...options.env,
   });
   let port = 0;
   const subject: LevanteUnderTest = {
     kind,
     home,
+    databaseUrl: databaseUrl?.toString() ?? null,
     running: null,
     get url() {
       if (!subject.running) throw new Error('Levante is not running');

@@ -16,6 +16,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  LEVANTE_WORKER: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   LEVANTE_ADMIN_PASSWORD: z
     .string()
     .min(12, 'must have at least 12 characters')
@@ -35,6 +40,10 @@ export interface LevanteConfig {
   /** Absolute path of the data directory (PGlite, generated master key). */
   readonly home: string;
   readonly databaseUrl: string | undefined;
+  /** The event bus of several processes; without it, events reach this process's subscribers only. */
+  readonly redisUrl: string | undefined;
+  /** Whether `levante start` runs the job worker too (false when `levante worker` processes run the jobs). */
+  readonly runWorker: boolean;
   readonly adminPassword: string | undefined;
   readonly masterKey: string | undefined;
   readonly logLevel: string;
@@ -58,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LevanteConfig 
     host: c.HOST,
     home: resolve(c.LEVANTE_HOME),
     databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    runWorker: c.LEVANTE_WORKER === 'true',
     adminPassword: c.LEVANTE_ADMIN_PASSWORD,
     masterKey: c.LEVANTE_MASTER_KEY,
     logLevel: c.LOG_LEVEL,

@@ -3,6 +3,7 @@ export type { FirstAdmin } from './bootstrap/first-admin.ts';
 export { createEngine, type Engine, type EngineOptions } from './engine.ts';
 export type { EventBus, EventListener } from './event-bus/event-bus.ts';
 export { InProcessEventBus } from './event-bus/in-process-event-bus.ts';
+export { eventChannelFor, RedisEventBus, type RedisEventBusOptions } from './event-bus/redis-event-bus.ts';
 export type { SubscriptionFilter } from './events/event.subscriptions.ts';
 export type { HostPlacementView } from './hosts/host.queries.ts';
 export type { CreatedApiToken } from './identity/api-token.commands.ts';

@@ -4,12 +4,17 @@ import { LevanteError } from '@levante/domain';
 import pino from 'pino';
 import { ConfigError, type LevanteConfig, loadConfig } from '../config.ts';
 import { engineFor } from '../server/engine-for.ts';
+import { eventBusFor } from '../server/event-bus-for.ts';
 import { startLevante } from '../server/levante-server.ts';
+import { startWorker } from '../server/levante-worker.ts';
 
 const USAGE = `Usage: levante <command>
 
 Commands:
-  start                              migrate the database and serve the API
+  start                              migrate the database and serve the API (and run jobs,
+                                     unless LEVANTE_WORKER=false)
+  worker                             run jobs only, beside API servers on the same
+                                     PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)
   migrate                            apply pending database migrations and exit
   admin reset-password <username>    set a one-time password for a user who lost theirs
 
@@ -26,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       return start(config, logger);
+    case 'worker':
+      return worker(config, logger);
     case 'migrate': {
       const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
       await database.close();
@@ -56,22 +63,40 @@ async function start(config: LevanteConfig, logger: pino.Logger): Promise<number
   } else if (admin) {
     console.log(`\nFirst start: "${admin.username}" was created with LEVANTE_ADMIN_PASSWORD.`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  if (!config.runWorker) console.log('  Jobs:                          run by `levante worker` processes');
+  await stopSignal();
   console.log('Stopping Levante…');
   await levante.close();
   return 0;
 }
 
+async function worker(config: LevanteConfig, logger: pino.Logger): Promise<number> {
+  const running = await startWorker(config, logger);
+  console.log(`Levante worker is running jobs of ${running.database.location}`);
+  await stopSignal();
+  console.log('Stopping the worker: waiting for its running jobs…');
+  await running.close();
+  return 0;
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
 async function resetPassword(config: LevanteConfig, logger: pino.Logger, username: string): Promise<number> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
   try {
-    const engine = engineFor(config, database, logger);
-    const password = await engine.users.resetPassword(username);
-    console.log(`One-time password for "${username}": ${password}\nIt must be changed at the next login.`);
-    return 0;
+    const bus = await eventBusFor(config, logger);
+    try {
+      const password = await engineFor(config, database, logger, bus).users.resetPassword(username);
+      console.log(`One-time password for "${username}": ${password}\nIt must be changed at the next login.`);
+      return 0;
+    } finally {
+      await bus.close();
+    }
   } finally {
     await database.close();
   }

@@ -1,11 +1,5 @@
 import type { DatabaseHandle } from '@levante/db';
-import {
-  createEngine,
-  type Engine,
-  type EventBus,
-  InProcessEventBus,
-  type WorkerOptions,
-} from '@levante/engine';
+import { createEngine, type Engine, type EventBus, type WorkerOptions } from '@levante/engine';
 import type { Logger } from 'pino';
 import type { LevanteConfig } from '../config.ts';
 import { createConnectorRegistry } from './connector-registry.ts';
@@ -16,11 +10,12 @@ export function engineFor(
   config: LevanteConfig,
   database: DatabaseHandle,
   logger: Logger,
-  options: { bus?: EventBus; worker?: Partial<WorkerOptions> } = {},
+  bus: EventBus,
+  options: { worker?: Partial<WorkerOptions> } = {},
 ): Engine {
   return createEngine({
     db: database.db,
-    bus: options.bus ?? new InProcessEventBus(),
+    bus,
     logger,
     registry: createConnectorRegistry(),
     masterKey: loadMasterKey(config.home, config.masterKey),

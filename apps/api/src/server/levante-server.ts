@@ -6,7 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { type DatabaseHandle, openDatabase } from '@levante/db';
 import { LevanteError } from '@levante/domain';
-import { type Engine, type FirstAdmin, InProcessEventBus, type WorkerOptions } from '@levante/engine';
+import type { Engine, FirstAdmin, WorkerOptions } from '@levante/engine';
 import type { Logger } from 'pino';
 import type { LevanteConfig } from '../config.ts';
 import { createGraphiqlHandler } from '../graphiql/graphiql.handler.ts';
@@ -15,6 +15,7 @@ import { createErrorFormatter } from '../graphql/format-error.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { buildLevanteSchema } from '../schema/build-schema.ts';
 import { engineFor } from './engine-for.ts';
+import { eventBusFor } from './event-bus-for.ts';
 import { createGraphqlHttpHandler } from './graphql-http.ts';
 import { attachGraphqlWebSocket } from './graphql-websocket.ts';
 import { clearedSessionCookie, sessionCookie, tokenOf } from './request-credentials.ts';
@@ -53,16 +54,16 @@ export async function startLevante(
   options: StartOptions = {},
 ): Promise<RunningLevante> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
-  const bus = new InProcessEventBus((error) => logger.error({ err: error }, 'event listener failed'));
-  const engine = engineFor(config, database, logger, {
-    bus,
-    ...(options.worker ? { worker: options.worker } : {}),
+  const bus = await eventBusFor(config, logger).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
   });
+  const engine = engineFor(config, database, logger, bus, options.worker ? { worker: options.worker } : {});
   const firstAdmin = await engine.ensureFirstAdmin(config.adminPassword);
   if (config.seedSite && (await engine.seedEmbeddedSite())) {
     logger.info('Seeded the local provider with a simulated site (Paris and Lyon).');
   }
-  engine.worker.start();
+  if (config.runWorker) engine.worker.start();
 
   const schema = await buildLevanteSchema();
   const formatError = createErrorFormatter(logger);

@@ -143,6 +143,20 @@ describe('the simulator with a data directory', () => {
     await third.close();
   });
 
+  it('a simulator that only read, closing, leaves what another process wrote meanwhile', async () => {
+    // An API server and a `levante worker` both open the site; only the worker creates machines.
+    const clock = new ManualClock();
+    const worker = await connectSite({}, { clock, dataDir });
+    await create(worker, 'web');
+    const server = await connectSite({}, { clock, dataDir });
+    await create(worker, 'db');
+    await server.close();
+    const after = await connectSite({}, { clock, dataDir });
+    expect((await machines(after)).map((m) => m.name)).toEqual(['web', 'db']);
+    await after.close();
+    await worker.close();
+  });
+
   it('refuses a damaged state file with a clear error', async () => {
     await writeFile(join(dataDir, 'local-sim.json'), '{ not json');
     const error = await expectConnectorError(connectSite({}, { dataDir }), ['ProviderUnavailable']);

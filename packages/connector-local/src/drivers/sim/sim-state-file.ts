@@ -79,6 +79,8 @@ export class SimStateFile {
   #writing: Promise<void> = Promise.resolve();
   #queued: Promise<void> | null = null;
   #directory: Promise<void> | null = null;
+  /** Whether this simulator saved anything: one that only read must not replace what another process wrote. */
+  #saved = false;
 
   /** `minCompactionBytes`: the least journal size that is folded into a snapshot (tests set it low). */
   constructor(
@@ -112,6 +114,7 @@ export class SimStateFile {
    * when the journal is folded into a snapshot.
    */
   save(domain: SimDomain, state: () => SimSnapshot): Promise<void> {
+    this.#saved = true;
     this.#changed.set(domain.ref, domain);
     this.#queued ??= this.#writing.then(async () => {
       // A short pause lets the changes of a burst share one write.
@@ -138,7 +141,7 @@ export class SimStateFile {
   /** After the writes under way, folds the journal into a snapshot: a closed simulator leaves one file. */
   async close(state: () => SimSnapshot): Promise<void> {
     await this.flush();
-    if (this.#journalBytes === 0) return;
+    if (!this.#saved || this.#journalBytes === 0) return;
     this.#writing = this.#compact(state());
     await this.#writing;
   }

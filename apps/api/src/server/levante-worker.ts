@@ -1,0 +1,50 @@
+import { type DatabaseHandle, openDatabase } from '@levante/db';
+import type { WorkerOptions } from '@levante/engine';
+import type { Logger } from 'pino';
+import { ConfigError, type LevanteConfig } from '../config.ts';
+import { engineFor } from './engine-for.ts';
+import { eventBusFor } from './event-bus-for.ts';
+
+export interface RunningWorker {
+  readonly database: DatabaseHandle;
+  /** Stops leasing jobs, waits for the running ones, and closes the connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * A process that only runs jobs (`levante worker`), beside API servers started
+ * with LEVANTE_WORKER=false, or beside other workers. It shares their
+ * PostgreSQL database, their Redis event bus (its events must reach the
+ * subscribers of the API servers) and their master key.
+ */
+export async function startWorker(
+  config: LevanteConfig,
+  logger: Logger,
+  options: { worker?: Partial<WorkerOptions> } = {},
+): Promise<RunningWorker> {
+  if (!config.databaseUrl) {
+    throw new ConfigError(
+      'levante worker needs DATABASE_URL: the embedded database belongs to the one process that opened it.',
+    );
+  }
+  if (!config.redisUrl) {
+    throw new ConfigError(
+      "levante worker needs REDIS_URL: the events of the jobs it runs must reach the API servers' subscribers.",
+    );
+  }
+  const database = await openDatabase({ url: config.databaseUrl });
+  const bus = await eventBusFor(config, logger).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  const engine = engineFor(config, database, logger, bus, options);
+  engine.worker.start();
+  return {
+    database,
+    close: async () => {
+      await engine.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}

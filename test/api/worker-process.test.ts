@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedSiteOffer } from '../support/embedded-site-offer.ts';
+import { dataOf, eventually, gql, subscribe, wsClient } from '../support/graphql-client.ts';
+import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
+import { TEST_REDIS_URL } from '../support/redis.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'apps', 'api', 'bin', 'levante.mjs');
+
+/** `levante worker` as an operator runs it, beside the API server, on the server's data. */
+function spawnWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  return { child, output: () => output };
+}
+
+describe('an API server and a separate `levante worker`, on PostgreSQL and Redis', () => {
+  let levante: LevanteUnderTest;
+  let token: string;
+  let workerEnv: NodeJS.ProcessEnv;
+  const call = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    gql<T>(levante.url, query, variables, { token });
+
+  beforeAll(async () => {
+    levante = await levanteUnderTest('postgres', {
+      seedSite: true,
+      env: { LEVANTE_WORKER: 'false' },
+    });
+    token = dataOf(
+      await gql<{ login: { token: string } }>(
+        levante.url,
+        'mutation L($p: String!) { login(input: { username: "admin", password: $p }) { token } }',
+        { p: ADMIN_PASSWORD },
+      ),
+    ).login.token;
+    workerEnv = {
+      ...process.env,
+      LEVANTE_HOME: levante.home,
+      DATABASE_URL: levante.databaseUrl!,
+      REDIS_URL: TEST_REDIS_URL,
+      LOG_LEVEL: 'warn',
+    };
+  }, 60_000);
+  afterAll(() => levante?.destroy());
+
+  it("leaves jobs to the worker process, whose events reach the server's subscribers", async () => {
+    const offer = await embeddedSiteOffer(call, 'paris');
+    const ws = wsClient(levante.url, { token });
+    const changes = subscribe<{ machineChanged: { id: string; state: string } }>(
+      ws,
+      'subscription S($p: ID) { machineChanged(projectId: $p) { id state } }',
+      { p: offer.projectId },
+    );
+    try {
+      const created = dataOf(
+        await call<{ createMachine: { machine: { id: string; state: string } } }>(
+          'mutation C($input: CreateMachineInput!) { createMachine(input: $input) { machine { id state } } }',
+          { input: { ...offer, name: 'split' } },
+        ),
+      ).createMachine.machine;
+      expect(created.state).toBe('CREATING');
+      // The server runs no jobs: the machine waits for a worker (the simulator would start it in ms).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const waiting = dataOf(
+        await call<{ machine: { state: string } }>('query M($id: ID!) { machine(id: $id) { state } }', {
+          id: created.id,
+        }),
+      );
+      expect(waiting.machine.state).toBe('CREATING');
+
+      const worker = spawnWorker(workerEnv);
+      try {
+        await eventually(
+          () =>
+            changes.received.some(
+              (c) => c.machineChanged.id === created.id && c.machineChanged.state === 'STARTED',
+            ),
+          `STARTED through the subscription; worker said:\n${worker.output()}`,
+          30_000,
+        );
+        expect(changes.errors).toEqual([]);
+        expect(worker.output()).toContain('Levante worker is running jobs of');
+      } finally {
+        const exited = new Promise<number | null>((resolve) => worker.child.once('exit', resolve));
+        worker.child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      }
+    } finally {
+      changes.unsubscribe();
+      await ws.dispose();
+    }
+  }, 60_000);
+
+  it('refuses to run without PostgreSQL or without Redis, and says why', () => {
+    const run = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [BIN, 'worker'], { env, encoding: 'utf8' });
+    const { DATABASE_URL: _database, ...withoutDatabase } = workerEnv;
+    const noDatabase = run(withoutDatabase);
+    expect(noDatabase.status).toBe(1);
+    expect(noDatabase.stderr).toContain('levante worker needs DATABASE_URL');
+    const { REDIS_URL: _redis, ...withoutRedis } = workerEnv;
+    const noRedis = run(withoutRedis);
+    expect(noRedis.status).toBe(1);
+    expect(noRedis.stderr).toContain('levante worker needs REDIS_URL');
+    const unreachable = run({ ...workerEnv, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toContain('Redis at redis://127.0.0.1:1');
+  }, 60_000);
+});

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import type { LevanteEvent } from '@levante/domain';
+import { type EventBus, eventChannelFor, InProcessEventBus, RedisEventBus } from '@levante/engine';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../support/graphql-client.ts';
+import { TEST_REDIS_URL } from '../support/redis.ts';
+
+const opened: EventBus[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((bus) => bus.close()));
+});
+
+/** A channel of its own per test, as another installation's would be. */
+const newChannel = () => eventChannelFor(randomBytes(32));
+
+async function redisBus(channel: string, errors: unknown[] = []): Promise<RedisEventBus> {
+  const bus = await RedisEventBus.connect({ url: TEST_REDIS_URL, channel, onError: (e) => errors.push(e) });
+  opened.push(bus);
+  return bus;
+}
+
+function event(id: number, projectId: string | null = 'p-1'): LevanteEvent {
+  return {
+    id,
+    at: new Date(Date.UTC(2026, 10, 25, 8, 0, id)),
+    type: 'machine.state_changed',
+    actorId: null,
+    actorName: null,
+    projectId,
+    subjectType: 'Machine',
+    subjectId: `m-${id}`,
+    summary: `event ${id}`,
+    before: { state: 'CREATING' },
+    after: { state: 'STARTED', addresses: ['10.0.0.1'] },
+  };
+}
+
+function listen(bus: EventBus): LevanteEvent[] {
+  const heard: LevanteEvent[] = [];
+  bus.subscribe((e) => heard.push(e));
+  return heard;
+}
+
+const KINDS: Record<string, (errors: unknown[]) => Promise<EventBus>> = {
+  'in-process': async (errors) => new InProcessEventBus((e) => errors.push(e)),
+  Redis: (errors) => redisBus(newChannel(), errors),
+};
+
+describe.each(Object.keys(KINDS))('the %s event bus', (kind) => {
+  it('gives every listener every event published, in order and as it was published', async () => {
+    const bus = await KINDS[kind]!([]);
+    const [first, second] = [listen(bus), listen(bus)];
+    await bus.publish([event(1), event(2)]);
+    await bus.publish([event(3, null)]);
+    await eventually(() => first.length === 3 && second.length === 3, 'three events');
+    expect(first).toEqual([event(1), event(2), event(3, null)]);
+    expect(second).toEqual(first);
+    expect(first[0]!.at).toBeInstanceOf(Date);
+  });
+
+  it('stops giving events to a listener that left, and a failing listener keeps no other from its events', async () => {
+    const errors: unknown[] = [];
+    const bus = await KINDS[kind]!(errors);
+    const left: LevanteEvent[] = [];
+    const leave = bus.subscribe((e) => left.push(e));
+    bus.subscribe(() => {
+      throw new Error('listener broke');
+    });
+    const stayed = listen(bus);
+    await bus.publish([event(1)]);
+    await eventually(() => stayed.length === 1, 'the first event');
+    leave();
+    await bus.publish([event(2)]);
+    await eventually(() => stayed.length === 2, 'the second event');
+    expect(left.map((e) => e.id)).toEqual([1]);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['listener broke', 'listener broke']);
+  });
+});
+
+describe('the Redis event bus', () => {
+  it("carries events between the processes of one installation, and never to another installation's", async () => {
+    const channel = newChannel();
+    const [api, worker, other] = await Promise.all([
+      redisBus(channel),
+      redisBus(channel),
+      redisBus(newChannel()),
+    ]);
+    const [heardByApi, heardByWorker, heardByOther] = [listen(api), listen(worker), listen(other)];
+    await worker.publish([event(1)]);
+    await other.publish([event(99, 'p-other')]);
+    await eventually(() => heardByApi.length === 1 && heardByOther.length === 1, 'the events');
+    // Published after the worker's event on the same server: once it arrives, the first would have.
+    await worker.publish([event(2)]);
+    await eventually(() => heardByApi.length === 2, 'the second event');
+    expect(heardByApi.map((e) => e.id)).toEqual([1, 2]);
+    expect(heardByWorker.map((e) => e.id)).toEqual([1, 2]);
+    expect(heardByOther.map((e) => e.id)).toEqual([99]);
+  });
+
+  it('names its channel after the master key without showing the key', () => {
+    const key = randomBytes(32);
+    const channel = eventChannelFor(key);
+    expect(eventChannelFor(Buffer.from(key))).toBe(channel);
+    expect(eventChannelFor(randomBytes(32))).not.toBe(channel);
+    expect(channel).toMatch(/^levante:events:[0-9a-f]{32}$/);
+    expect(channel).not.toContain(key.toString('hex').slice(0, 8));
+  });
+
+  it('refuses to start when Redis cannot be reached, and says which Redis', async () => {
+    await expect(
+      RedisEventBus.connect({ url: 'redis://127.0.0.1:1', channel: newChannel(), onError: () => {} }),
+    ).rejects.toThrow(/^Redis at redis:\/\/127\.0\.0\.1:1\S* cannot be reached/);
+  });
+});
