@@ -1,25 +1,13 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedSiteOffer } from '../support/embedded-site-offer.ts';
 import { dataOf, eventually, gql, subscribe, wsClient } from '../support/graphql-client.ts';
 import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
 import { TEST_REDIS_URL } from '../support/redis.ts';
+import { startWorkerProcess } from '../support/worker-process.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'apps', 'api', 'bin', 'levante.mjs');
-
-/** `levante worker` as an operator runs it, beside the API server, on the server's data. */
-function spawnWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  return { child, output: () => output };
-}
 
 describe('an API server and a separate `levante worker`, on PostgreSQL and Redis', () => {
   let levante: LevanteUnderTest;
@@ -75,7 +63,7 @@ describe('an API server and a separate `levante worker`, on PostgreSQL and Redis
       );
       expect(waiting.machine.state).toBe('CREATING');
 
-      const worker = spawnWorker(workerEnv);
+      const worker = await startWorkerProcess(levante);
       try {
         await eventually(
           () =>
@@ -86,11 +74,8 @@ describe('an API server and a separate `levante worker`, on PostgreSQL and Redis
           30_000,
         );
         expect(changes.errors).toEqual([]);
-        expect(worker.output()).toContain('Levante worker is running jobs of');
       } finally {
-        const exited = new Promise<number | null>((resolve) => worker.child.once('exit', resolve));
-        worker.child.kill('SIGTERM');
-        expect(await exited).toBe(0);
+        expect(await worker.stop()).toBe(0);
       }
     } finally {
       changes.unsubscribe();

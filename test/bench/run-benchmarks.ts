@@ -9,7 +9,7 @@ import { connectorBenchmarks } from './connectors/connectors.bench.ts';
 import { consoleBenchmarks } from './console/console.bench.ts';
 import { inventoryLatency } from './inventory-latency.ts';
 import { loginRoundTrips } from './login-round-trips.ts';
-import { machineThroughput } from './machine-throughput.ts';
+import { machineThroughput, machineThroughputWithWorkerProcess } from './machine-throughput.ts';
 import { placementBenchmark } from './placement.bench.ts';
 import { type Benchmark, openBenchSubject } from './subject.ts';
 import { subscriptionLatency } from './subscription-latency.ts';
@@ -43,13 +43,23 @@ async function main(): Promise<number> {
       await close();
     }
   }
+  // Production's topology on PostgreSQL: jobs in a `levante worker` process beside the API server.
+  const separate = await openBenchSubject('postgres', { separateWorker: true });
+  let withWorkerProcess: BenchmarkRow[];
+  try {
+    withWorkerProcess = await machineThroughputWithWorkerProcess(separate.subject);
+  } finally {
+    await separate.close();
+  }
   // Benchmarks of pure packages use no database: they run once.
   const pure = await placementBenchmark();
   // The web console's, in Chromium, also run once (on PGlite where they need a server).
   const web = await consoleBenchmarks();
   // The connectors', each against its real peer (moto, QEMU), also run once.
   const connectors = await connectorBenchmarks();
-  console.log(formatTable([...pure, ...results.flatMap(interleave), ...web, ...connectors]));
+  console.log(
+    formatTable([...pure, ...results.flatMap(interleave), ...withWorkerProcess, ...web, ...connectors]),
+  );
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '@levante/db';
 import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 import { type GraphqlHttpClient, graphqlHttpClient } from './http-client.ts';
 import type { BenchmarkRow, DatabaseKind } from './table.ts';
 
@@ -23,12 +24,22 @@ export type Benchmark = (subject: BenchSubject) => Promise<BenchmarkRow[]>;
 
 export const ADMIN_USERNAME = 'admin';
 
+/**
+ * `separateWorker` (PostgreSQL only): the server runs no jobs
+ * (LEVANTE_WORKER=false) and a `levante worker` process runs them.
+ */
 export async function openBenchSubject(
   kind: DatabaseKind,
+  options: { separateWorker?: boolean } = {},
 ): Promise<{ subject: BenchSubject; close: () => Promise<void> }> {
-  const levante: LevanteUnderTest = await levanteUnderTest(kind);
+  const levante: LevanteUnderTest = await levanteUnderTest(
+    kind,
+    options.separateWorker ? { env: { LEVANTE_WORKER: 'false' } } : {},
+  );
   const http = graphqlHttpClient(levante.url);
+  let worker: WorkerProcess | null = null;
   try {
+    if (options.separateWorker) worker = await startWorkerProcess(levante);
     const { login } = await http.request<{ login: { token: string } }>(
       'mutation ($input: LoginInput!) { login(input: $input) { token } }',
       { input: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD } },
@@ -51,11 +62,13 @@ export async function openBenchSubject(
       subject,
       close: async () => {
         http.close();
+        await worker?.stop();
         await levante.destroy();
       },
     };
   } catch (error) {
     http.close();
+    await worker?.stop();
     await levante.destroy();
     throw error;
   }
