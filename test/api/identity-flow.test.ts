@@ -74,6 +74,22 @@ describe.each(TEST_DATABASE_KINDS)(
       expect(after.errors?.[0]?.message).toMatch(/session has ended/);
     });
 
+    it('writes each login and logout to the platform activity, which only platform admins read', async () => {
+      const session = await login('carol', 'carol has a long password');
+      dataOf(await call('mutation { logout }', {}, session));
+      const EVENTS = '{ events(first: 100) { edges { node { type summary subjectId } } } }';
+      type Events = { events: { edges: { node: { type: string; summary: string; subjectId: string } }[] } };
+      const seen = dataOf(await call<Events>(EVENTS, {}, adminToken)).events.edges.map((e) => e.node);
+      const carols = seen.filter((e) => e.type.startsWith('session.') && e.summary.startsWith('carol '));
+      expect(carols.slice(0, 2).map((e) => [e.type, e.summary])).toEqual([
+        ['session.ended', 'carol logged out.'],
+        ['session.started', 'carol logged in.'],
+      ]);
+      expect(carols[0]!.subjectId).toBe(carols[1]!.subjectId);
+      const asCarol = dataOf(await call<Events>(EVENTS, {}, tokens.carol)).events.edges.map((e) => e.node);
+      expect(asCarol.filter((e) => e.type.startsWith('session.'))).toEqual([]);
+    });
+
     it('refuses a wrong password and anonymous calls, without stack traces', async () => {
       const wrong = await call(LOGIN, { u: 'alice', p: 'not the password' });
       expect(errorCode(wrong)).toBe('UNAUTHENTICATED');

@@ -86,6 +86,8 @@ export class RedisEventBus implements EventBus {
   }
 
   #deliver(message: string): void {
+    // A process with no subscriber (a worker, say) hears every event: it need not read them.
+    if (this.#listeners.size === 0) return;
     let events: LevanteEvent[];
     try {
       events = (JSON.parse(message) as (Omit<LevanteEvent, 'at'> & { at: string })[]).map((event) => ({

@@ -93,24 +93,30 @@ export class Authentication {
     if (user.disabledAt) throw unauthenticated('This account is disabled. Ask a platform admin.');
     const token = newSecretToken(SESSION_PREFIX);
     const expiresAt = new Date(this.now().getTime() + SESSION_TTL_MS);
-    const [session] = await this.uow.run(async (tx) => {
+    const actor = await this.uow.run(async (tx, record) => {
       await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, this.now())));
-      return tx
+      const [row] = await tx
         .insert(sessions)
         .values({ userId: user.id, tokenHash: hashToken(token), expiresAt })
-        .returning();
-    });
-    return {
-      token,
-      expiresAt,
-      actor: {
+        .returning({ id: sessions.id });
+      const opened: Actor = {
         userId: user.id,
         username: user.username,
         isAdmin: user.isAdmin,
         mustChangePassword: user.mustChangePassword,
-        credential: { kind: 'session', id: session!.id },
-      },
-    };
+        credential: { kind: 'session', id: row!.id },
+      };
+      await record({
+        type: 'session.started',
+        actor: opened,
+        projectId: null,
+        subjectType: 'Session',
+        subjectId: row!.id,
+        summary: `${user.username} logged in.`,
+      });
+      return opened;
+    });
+    return { token, expiresAt, actor };
   }
 
   /** Ends the caller's session; its live subscriptions end with it (the event tells them). */
