@@ -647,6 +647,26 @@ describe.each(TEST_DATABASE_KINDS)(
           'alice',
         ),
       );
+      // The account is gone; its machines stay in the inventory's history, with their events.
+      const history = dataOf(
+        await call<{
+          machines: { edges: { node: { id: string; state: string; accountId: string | null } }[] };
+        }>(
+          '{ machines(first: 100, filter: { includeDeleted: true }) { edges { node { id state accountId } } } }',
+          {},
+          'alice',
+        ),
+      ).machines.edges.map((e) => e.node);
+      const kept = all.machines.edges.map((e) => history.find((m) => m.id === e.node.id));
+      expect(kept.map((m) => m && [m.state, m.accountId])).toEqual(kept.map(() => ['DELETED', null]));
+      const events = dataOf(
+        await call<{ events: { edges: { node: { type: string } }[] } }>(
+          'query E($s: ID!) { events(first: 50, subjectId: $s) { edges { node { type } } } }',
+          { s: kept[0]!.id },
+          'alice',
+        ),
+      ).events.edges.map((e) => e.node.type);
+      expect(events).toContain('machine.created');
     });
   },
 );

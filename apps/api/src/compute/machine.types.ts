@@ -49,8 +49,12 @@ export class MachineNode {
   allowedActions!: MachineActionEnum[];
   @Field(() => ID)
   projectId!: string;
-  @Field(() => ID)
-  accountId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The provider account it runs under; null once that account was deleted (the machine is then DELETED).',
+  })
+  accountId!: string | null;
   @Field(() => MachineProviderRef)
   provider!: MachineProviderRef;
   @Field(() => MachineLocationRef)
@@ -104,7 +108,7 @@ export function toMachineNode({
     state: machine.state as MachineState,
     allowedActions: allowedActions(machine.state as MachineState) as string[] as MachineActionEnum[],
     projectId: toGlobalId('Project', machine.projectId),
-    accountId: toGlobalId('ProviderAccount', machine.accountId),
+    accountId: gid('ProviderAccount', machine.accountId),
     provider: { id: toGlobalId('Provider', provider.id), name: provider.name, kind: provider.kind },
     location: { id: toGlobalId('Location', location.id), ref: location.ref, name: location.name },
     host: host ? { id: toGlobalId('Host', host.id), name: host.name, cluster: host.cluster } : null,

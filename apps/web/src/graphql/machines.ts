@@ -14,7 +14,8 @@ export interface Machine {
   name: string;
   state: MachineState;
   projectId: string;
-  accountId: string;
+  /** Null once its account was deleted (the machine is then DELETED). */
+  accountId: string | null;
   provider: { id: string; kind: string; name: string };
   location: { id: string; name: string; ref: string };
   host: { id: string; name: string; cluster: string | null } | null;

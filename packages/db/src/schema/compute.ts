@@ -74,9 +74,8 @@ export const machines = pgTable(
     projectId: uuid('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'restrict' }),
-    accountId: uuid('account_id')
-      .notNull()
-      .references(() => providerAccounts.id, { onDelete: 'restrict' }),
+    /** Null once the account was deleted: only DELETED machines outlive their account, as history. */
+    accountId: uuid('account_id').references(() => providerAccounts.id, { onDelete: 'set null' }),
     providerId: uuid('provider_id')
       .notNull()
       .references(() => providers.id, { onDelete: 'restrict' }),

@@ -2,7 +2,6 @@ import { ConnectorError, type ConnectorRegistry } from '@levante/connector-api';
 import {
   type Database,
   type Executor,
-  machines,
   type ProviderAccountRow,
   projectAccounts,
   providerAccounts,
@@ -169,7 +168,6 @@ export class AccountCommands {
       if (machineCount > 0) {
         throw conflict(`This account still has ${machineCount} machine(s); delete them before the account.`);
       }
-      await tx.delete(machines).where(eq(machines.accountId, accountId));
       await tx.delete(providerAccounts).where(eq(providerAccounts.id, accountId));
       await record({
         type: 'account.deleted',

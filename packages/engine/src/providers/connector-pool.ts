@@ -19,7 +19,9 @@ export class ConnectorPool {
     private readonly dataDir: string | null,
   ) {}
 
-  forAccount(accountId: string): Promise<Connector> {
+  /** `accountId` is null for a machine whose account was deleted: like a missing account, it has no connector. */
+  forAccount(accountId: string | null): Promise<Connector> {
+    if (accountId === null) return Promise.reject(notFound('Provider account'));
     let connection = this.#connections.get(accountId);
     if (!connection) {
       connection = this.#connect(accountId);

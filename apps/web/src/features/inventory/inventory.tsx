@@ -224,7 +224,7 @@ export function Inventory() {
                   <MachineRow
                     key={machine.id}
                     machine={machine}
-                    accountName={accountNames.get(machine.accountId)}
+                    accountName={machine.accountId ? accountNames.get(machine.accountId) : undefined}
                   />
                 ))}
               </tbody>

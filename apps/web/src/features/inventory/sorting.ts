@@ -27,7 +27,7 @@ export function sortValue(machine: Machine, key: SortKey, accountNames: Readonly
     case 'provider':
       return machine.provider.name.toLowerCase();
     case 'account':
-      return (accountNames.get(machine.accountId) ?? '').toLowerCase();
+      return ((machine.accountId && accountNames.get(machine.accountId)) || '').toLowerCase();
     case 'location':
       return machine.location.name.toLowerCase();
     case 'host':
