@@ -1,21 +1,36 @@
 import { randomBytes } from 'node:crypto';
 import type { LevanteEvent } from '@levante/domain';
-import { type EventBus, eventChannelFor, InProcessEventBus, RedisEventBus } from '@levante/engine';
+import {
+  connectRedis,
+  type EventBus,
+  InProcessEventBus,
+  RedisEventBus,
+  redisNamespaceFor,
+} from '@levante/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/graphql-client.ts';
 import { TEST_REDIS_URL } from '../support/redis.ts';
 
-const opened: EventBus[] = [];
+const opened: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  await Promise.all(opened.splice(0).map((bus) => bus.close()));
+  await Promise.all(opened.splice(0).map((close) => close()));
 });
 
 /** A channel of its own per test, as another installation's would be. */
-const newChannel = () => eventChannelFor(randomBytes(32));
+const newChannel = () => `${redisNamespaceFor(randomBytes(32))}:events`;
 
+/** A bus as a process of an installation opens it: two connections of its own. */
 async function redisBus(channel: string, errors: unknown[] = []): Promise<RedisEventBus> {
-  const bus = await RedisEventBus.connect({ url: TEST_REDIS_URL, channel, onError: (e) => errors.push(e) });
-  opened.push(bus);
+  const onError = (e: unknown) => errors.push(e);
+  const [publisher, subscriber] = await Promise.all([
+    connectRedis(TEST_REDIS_URL, onError),
+    connectRedis(TEST_REDIS_URL, onError),
+  ]);
+  const bus = await RedisEventBus.open(publisher, subscriber, channel, onError);
+  opened.push(async () => {
+    await bus.close();
+    await Promise.all([publisher.close(), subscriber.close()]);
+  });
   return bus;
 }
 
@@ -97,18 +112,18 @@ describe('the Redis event bus', () => {
     expect(heardByOther.map((e) => e.id)).toEqual([99]);
   });
 
-  it('names its channel after the master key without showing the key', () => {
+  it('names its channels after the master key without showing the key', () => {
     const key = randomBytes(32);
-    const channel = eventChannelFor(key);
-    expect(eventChannelFor(Buffer.from(key))).toBe(channel);
-    expect(eventChannelFor(randomBytes(32))).not.toBe(channel);
-    expect(channel).toMatch(/^levante:events:[0-9a-f]{32}$/);
-    expect(channel).not.toContain(key.toString('hex').slice(0, 8));
+    const namespace = redisNamespaceFor(key);
+    expect(redisNamespaceFor(Buffer.from(key))).toBe(namespace);
+    expect(redisNamespaceFor(randomBytes(32))).not.toBe(namespace);
+    expect(namespace).toMatch(/^levante:[0-9a-f]{32}$/);
+    expect(namespace).not.toContain(key.toString('hex').slice(0, 8));
   });
 
   it('refuses to start when Redis cannot be reached, and says which Redis', async () => {
-    await expect(
-      RedisEventBus.connect({ url: 'redis://127.0.0.1:1', channel: newChannel(), onError: () => {} }),
-    ).rejects.toThrow(/^Redis at redis:\/\/127\.0\.0\.1:1\S* cannot be reached/);
+    await expect(connectRedis('redis://127.0.0.1:1', () => {})).rejects.toThrow(
+      /^Redis at redis:\/\/127\.0\.0\.1:1\S* cannot be reached/,
+    );
   });
 });

@@ -13,7 +13,7 @@ import { HostQueries } from './hosts/host.queries.ts';
 import { HostIndexCache } from './hosts/host-index-cache.ts';
 import { ApiTokenCommands } from './identity/api-token.commands.ts';
 import { Authentication } from './identity/authentication.ts';
-import { LoginThrottle, type LoginThrottleOptions } from './identity/login-throttle.ts';
+import { type LoginThrottle, MemoryLoginThrottle } from './identity/login-throttle.ts';
 import { UserCommands } from './identity/user.commands.ts';
 import { UserQueries } from './identity/user.queries.ts';
 import { JobQueue } from './jobs/job-queue.ts';
@@ -49,7 +49,8 @@ export interface EngineOptions {
   readonly masterKey: Buffer;
   /** Where connectors that keep state (the simulator) keep it; null: in memory only. */
   readonly dataDir: string | null;
-  readonly loginThrottle?: LoginThrottleOptions;
+  /** Where failed logins are counted; by default this process's memory. */
+  readonly loginThrottle?: LoginThrottle;
   readonly worker?: Partial<WorkerOptions>;
 }
 
@@ -83,7 +84,7 @@ export function createEngine(options: EngineOptions) {
   );
 
   return {
-    auth: new Authentication(db, uow, new LoginThrottle(options.loginThrottle)),
+    auth: new Authentication(db, uow, options.loginThrottle ?? new MemoryLoginThrottle()),
     users: userCommands,
     userQueries: new UserQueries(db),
     apiTokens: new ApiTokenCommands(db, uow),

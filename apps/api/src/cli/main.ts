@@ -4,9 +4,9 @@ import { LevanteError } from '@levante/domain';
 import pino from 'pino';
 import { ConfigError, type LevanteConfig, loadConfig } from '../config.ts';
 import { engineFor } from '../server/engine-for.ts';
-import { eventBusFor } from '../server/event-bus-for.ts';
 import { startLevante } from '../server/levante-server.ts';
 import { startWorker } from '../server/levante-worker.ts';
+import { sharedServicesFor } from '../server/shared-services.ts';
 
 const USAGE = `Usage: levante <command>
 
@@ -89,13 +89,13 @@ function stopSignal(): Promise<void> {
 async function resetPassword(config: LevanteConfig, logger: pino.Logger, username: string): Promise<number> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
   try {
-    const bus = await eventBusFor(config, logger);
+    const shared = await sharedServicesFor(config, logger);
     try {
-      const password = await engineFor(config, database, logger, bus).users.resetPassword(username);
+      const password = await engineFor(config, database, logger, shared).users.resetPassword(username);
       console.log(`One-time password for "${username}": ${password}\nIt must be changed at the next login.`);
       return 0;
     } finally {
-      await bus.close();
+      await shared.close();
     }
   } finally {
     await database.close();

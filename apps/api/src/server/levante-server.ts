@@ -15,10 +15,10 @@ import { createErrorFormatter } from '../graphql/format-error.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { buildLevanteSchema } from '../schema/build-schema.ts';
 import { engineFor } from './engine-for.ts';
-import { eventBusFor } from './event-bus-for.ts';
 import { createGraphqlHttpHandler } from './graphql-http.ts';
 import { attachGraphqlWebSocket } from './graphql-websocket.ts';
 import { clearedSessionCookie, sessionCookie, tokenOf } from './request-credentials.ts';
+import { sharedServicesFor } from './shared-services.ts';
 import { createWebConsole } from './web-console.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -54,11 +54,17 @@ export async function startLevante(
   options: StartOptions = {},
 ): Promise<RunningLevante> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
-  const bus = await eventBusFor(config, logger).catch(async (error: unknown) => {
+  const shared = await sharedServicesFor(config, logger).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
-  const engine = engineFor(config, database, logger, bus, options.worker ? { worker: options.worker } : {});
+  const engine = engineFor(
+    config,
+    database,
+    logger,
+    shared,
+    options.worker ? { worker: options.worker } : {},
+  );
   const firstAdmin = await engine.ensureFirstAdmin(config.adminPassword);
   if (config.seedSite && (await engine.seedEmbeddedSite())) {
     logger.info('Seeded the local provider with a simulated site (Paris and Lyon).');
@@ -153,7 +159,7 @@ export async function startLevante(
       await apollo.stop();
       await webConsole.close();
       await engine.close();
-      await bus.close();
+      await shared.close();
       await database.close();
     },
   };

@@ -3,7 +3,7 @@ import type { WorkerOptions } from '@levante/engine';
 import type { Logger } from 'pino';
 import { ConfigError, type LevanteConfig } from '../config.ts';
 import { engineFor } from './engine-for.ts';
-import { eventBusFor } from './event-bus-for.ts';
+import { sharedServicesFor } from './shared-services.ts';
 
 export interface RunningWorker {
   readonly database: DatabaseHandle;
@@ -33,17 +33,17 @@ export async function startWorker(
     );
   }
   const database = await openDatabase({ url: config.databaseUrl });
-  const bus = await eventBusFor(config, logger).catch(async (error: unknown) => {
+  const shared = await sharedServicesFor(config, logger).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
-  const engine = engineFor(config, database, logger, bus, options);
+  const engine = engineFor(config, database, logger, shared, options);
   engine.worker.start();
   return {
     database,
     close: async () => {
       await engine.close();
-      await bus.close();
+      await shared.close();
       await database.close();
     },
   };

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { expect } from 'vitest';
 import { createEngine, type Engine } from '../engine.ts';
 import { InProcessEventBus } from '../event-bus/in-process-event-bus.ts';
+import { MemoryLoginThrottle } from '../identity/login-throttle.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -30,7 +31,7 @@ export async function openHarness(kind: TestDatabaseKind): Promise<Harness> {
     registry: new ConnectorRegistry(),
     masterKey: randomBytes(32),
     dataDir: null,
-    loginThrottle: { maxFailures: 5, windowMs: 60_000 },
+    loginThrottle: new MemoryLoginThrottle({ maxFailures: 5, windowMs: 60_000 }),
   });
   await engine.ensureFirstAdmin(PASSWORD);
   const admin = (await engine.auth.login({ username: 'admin', password: PASSWORD }, 'test')).actor;

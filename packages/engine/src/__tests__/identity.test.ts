@@ -157,12 +157,12 @@ describe.each(TEST_DATABASE_KINDS)('identity on %s', (kind) => {
     const { token } = await h.engine.apiTokens.create(judy, { name: 'short', expiresInDays: 1 });
     await expect(h.engine.auth.authenticate(token)).resolves.toBeTruthy();
     const { Authentication } = await import('../identity/authentication.ts');
-    const { LoginThrottle } = await import('../identity/login-throttle.ts');
+    const { MemoryLoginThrottle } = await import('../identity/login-throttle.ts');
     const { UnitOfWork } = await import('../unit-of-work.ts');
     const tomorrow = new Authentication(
       h.handle.db,
       new UnitOfWork(h.handle.db, new InProcessEventBus(), pino({ level: 'silent' })),
-      new LoginThrottle(),
+      new MemoryLoginThrottle(),
       () => new Date(Date.now() + 2 * 86_400_000),
     );
     await expectError(tomorrow.authenticate(token), 'UNAUTHENTICATED', /expired/);

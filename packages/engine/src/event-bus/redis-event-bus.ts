@@ -1,36 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { LevanteEvent } from '@levante/domain';
-import { createClient } from '@redis/client';
+import type { RedisClient } from '../redis/connect-redis.ts';
 import type { EventBus, EventListener } from './event-bus.ts';
-
-/** What the bus uses of a client: its publisher and its subscriber are one of each. */
-interface RedisClient {
-  publish(channel: string, message: string): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-/** How long the first connection may take before Levante refuses to start. */
-const CONNECT_TIMEOUT_MS = 5_000;
-/** Longest pause between reconnection attempts once Redis was reached. */
-const MAX_RECONNECT_DELAY_MS = 2_000;
-
-export interface RedisEventBusOptions {
-  readonly url: string;
-  /**
-   * Replicas of one installation publish and listen on one channel; another
-   * installation sharing the Redis server must not hear them (events carry
-   * project data, and event ids of two databases collide).
-   */
-  readonly channel: string;
-  readonly onError: (error: unknown) => void;
-}
 
 /**
  * The event bus of several processes (API replicas, `levante worker`s): each
- * publishes the events it committed on a Redis channel, and every process's
- * listeners, its own included, hear them from there, so all of them see one
- * order. Redis keeps nothing: events are already stored, and a subscriber
- * that was away meanwhile reads them from the activity log.
+ * publishes the events it committed on its installation's Redis channel, and
+ * every process's listeners, its own included, hear them from there, so all
+ * of them see one order. Redis keeps nothing: events are already stored, and
+ * a subscriber that was away meanwhile reads them from the activity log.
  */
 export class RedisEventBus implements EventBus {
   readonly #listeners = new Set<EventListener>();
@@ -38,41 +15,25 @@ export class RedisEventBus implements EventBus {
   private constructor(
     private readonly publisher: RedisClient,
     private readonly subscriber: RedisClient,
-    private readonly options: RedisEventBusOptions,
+    private readonly channel: string,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Connects, or fails with a message naming the URL when Redis cannot be reached. */
-  static async connect(options: RedisEventBusOptions): Promise<RedisEventBus> {
-    let reached = false;
-    const publisher = createClient({
-      url: options.url,
-      // A publish while Redis is away fails at once instead of holding up the change that made it.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        reconnectStrategy: (retries, cause) =>
-          reached ? Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : unreachable(options.url, cause),
-      },
-    });
-    const subscriber = publisher.duplicate();
-    publisher.on('error', (error: unknown) => reached && options.onError(error));
-    subscriber.on('error', (error: unknown) => reached && options.onError(error));
-    try {
-      await Promise.all([publisher.connect(), subscriber.connect()]);
-    } catch (error) {
-      publisher.destroy();
-      subscriber.destroy();
-      throw unreachable(options.url, error);
-    }
-    reached = true;
-    const bus = new RedisEventBus(publisher, subscriber, options);
-    await subscriber.subscribe(options.channel, (message) => bus.#deliver(message));
+  /** On two connected clients (a subscribing one can send nothing else); whoever connected them closes them. */
+  static async open(
+    publisher: RedisClient,
+    subscriber: RedisClient,
+    channel: string,
+    onError: (error: unknown) => void,
+  ): Promise<RedisEventBus> {
+    const bus = new RedisEventBus(publisher, subscriber, channel, onError);
+    await subscriber.subscribe(channel, (message) => bus.#deliver(message));
     return bus;
   }
 
   async publish(events: readonly LevanteEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.publisher.publish(this.options.channel, JSON.stringify(events));
+    await this.publisher.publish(this.channel, JSON.stringify(events));
   }
 
   subscribe(listener: EventListener): () => void {
@@ -82,7 +43,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    await Promise.allSettled([this.subscriber.close(), this.publisher.close()]);
+    await this.subscriber.unsubscribe(this.channel).catch(this.onError);
   }
 
   #deliver(message: string): void {
@@ -95,7 +56,7 @@ export class RedisEventBus implements EventBus {
         at: new Date(event.at),
       }));
     } catch (error) {
-      this.options.onError(error);
+      this.onError(error);
       return;
     }
     for (const event of events) {
@@ -103,34 +64,9 @@ export class RedisEventBus implements EventBus {
         try {
           listener(event);
         } catch (error) {
-          this.options.onError(error);
+          this.onError(error);
         }
       }
     }
-  }
-}
-
-/**
- * The channel of an installation: derived from its master key, which every
- * replica of it must share anyway (to read the provider credentials) and no
- * other installation has. Hashed, so the channel's name tells nothing of the key.
- */
-export function eventChannelFor(masterKey: Buffer): string {
-  const digest = createHash('sha256').update('levante event channel\0').update(masterKey).digest('hex');
-  return `levante:events:${digest.slice(0, 32)}`;
-}
-
-function unreachable(url: string, cause: unknown): Error {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new Error(`Redis at ${redactUrl(url)} cannot be reached: ${reason || 'connection failed'}`);
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the configured URL';
   }
 }

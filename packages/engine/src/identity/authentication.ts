@@ -82,12 +82,12 @@ export class Authentication {
 
   /** Checks a password and opens a session. `client` is the caller's address, for throttling. */
   async login(input: { username: string; password: string }, client: string): Promise<LoginResult> {
-    this.throttle.assertAllowed(client);
+    await this.throttle.assertAllowed(client);
     const { username, password } = validate(loginSchema, input);
     const [user] = await this.db.select().from(users).where(eq(users.username, username));
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !valid) {
-      this.throttle.recordFailure(client);
+      await this.throttle.recordFailure(client);
       throw unauthenticated('The username or password is wrong.');
     }
     if (user.disabledAt) throw unauthenticated('This account is disabled. Ask a platform admin.');

@@ -1,0 +1,49 @@
+import {
+  connectRedis,
+  type EventBus,
+  InProcessEventBus,
+  type LoginThrottle,
+  MemoryLoginThrottle,
+  RedisEventBus,
+  RedisLoginThrottle,
+  redisNamespaceFor,
+} from '@levante/engine';
+import type { Logger } from 'pino';
+import type { LevanteConfig } from '../config.ts';
+import { loadMasterKey } from './master-key.ts';
+
+/** What the processes of one installation (API servers, workers) share. */
+export interface SharedServices {
+  readonly bus: EventBus;
+  readonly loginThrottle: LoginThrottle;
+  close(): Promise<void>;
+}
+
+/**
+ * With REDIS_URL, Redis carries events to every process and counts failed
+ * logins for all of them; without it, both stay in this process, which is
+ * all the embedded default has.
+ */
+export async function sharedServicesFor(config: LevanteConfig, logger: Logger): Promise<SharedServices> {
+  const onError = (error: unknown) => logger.error({ err: error }, 'Redis or an event listener failed');
+  if (!config.redisUrl) {
+    const bus = new InProcessEventBus(onError);
+    return { bus, loginThrottle: new MemoryLoginThrottle(), close: () => bus.close() };
+  }
+  const namespace = redisNamespaceFor(loadMasterKey(config.home, config.masterKey));
+  // A subscribing connection can send nothing else: commands and publishes go through the other.
+  const publisher = await connectRedis(config.redisUrl, onError);
+  const subscriber = await connectRedis(config.redisUrl, onError).catch(async (error: unknown) => {
+    await publisher.close();
+    throw error;
+  });
+  const bus = await RedisEventBus.open(publisher, subscriber, `${namespace}:events`, onError);
+  return {
+    bus,
+    loginThrottle: new RedisLoginThrottle(publisher, namespace),
+    close: async () => {
+      await bus.close();
+      await Promise.allSettled([subscriber.close(), publisher.close()]);
+    },
+  };
+}
