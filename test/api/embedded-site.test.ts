@@ -2,7 +2,7 @@ import { EMBEDDED_SITE_EXISTING, EMBEDDED_SITE_HOSTS } from '@levante/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedSiteOffer } from '../support/embedded-site-offer.ts';
 import { dataOf, errorCode, gql } from '../support/graphql-client.ts';
-import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
+import { adminToken, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
 
 describe('a fresh install', () => {
   let levante: LevanteUnderTest;
@@ -12,13 +12,7 @@ describe('a fresh install', () => {
 
   beforeAll(async () => {
     levante = await levanteUnderTest('pglite', { seedSite: true });
-    token = dataOf(
-      await gql<{ login: { token: string } }>(
-        levante.url,
-        'mutation L($p: String!) { login(input: { username: "admin", password: $p }) { token } }',
-        { p: ADMIN_PASSWORD },
-      ),
-    ).login.token;
+    token = await adminToken(levante);
   }, 60_000);
   afterAll(() => levante?.destroy());
 

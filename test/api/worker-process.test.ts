@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedSiteOffer } from '../support/embedded-site-offer.ts';
 import { dataOf, eventually, gql, subscribe, wsClient } from '../support/graphql-client.ts';
-import { ADMIN_PASSWORD, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
+import { adminToken, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
 import { TEST_REDIS_URL } from '../support/redis.ts';
 import { startWorkerProcess } from '../support/worker-process.ts';
 
@@ -21,13 +21,7 @@ describe('an API server and a separate `levante worker`, on PostgreSQL and Redis
       seedSite: true,
       env: { LEVANTE_WORKER: 'false' },
     });
-    token = dataOf(
-      await gql<{ login: { token: string } }>(
-        levante.url,
-        'mutation L($p: String!) { login(input: { username: "admin", password: $p }) { token } }',
-        { p: ADMIN_PASSWORD },
-      ),
-    ).login.token;
+    token = await adminToken(levante);
     workerEnv = {
       ...process.env,
       LEVANTE_HOME: levante.home,

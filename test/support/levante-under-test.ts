@@ -5,6 +5,7 @@ import { createScratchDatabase, dropScratchDatabase, type TestDatabaseKind } fro
 import pino from 'pino';
 import { loadConfig } from '../../apps/api/src/config.ts';
 import { type RunningLevante, startLevante } from '../../apps/api/src/server/levante-server.ts';
+import { dataOf, gql } from './graphql-client.ts';
 import { TEST_REDIS_URL } from './redis.ts';
 
 export const ADMIN_PASSWORD = 'admin password for tests';
@@ -84,4 +85,14 @@ export async function levanteUnderTest(
   };
   await subject.start();
   return subject;
+}
+
+/** A session token of the first admin, created with ADMIN_PASSWORD. */
+export async function adminToken(levante: LevanteUnderTest): Promise<string> {
+  const response = await gql<{ login: { token: string } }>(
+    levante.url,
+    'mutation L($p: String!) { login(input: { username: "admin", password: $p }) { token } }',
+    { p: ADMIN_PASSWORD },
+  );
+  return dataOf(response).login.token;
 }

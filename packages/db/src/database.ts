@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { redactedUrl } from '@levante/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -76,7 +77,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   return {
     db: db as unknown as Database,
     kind: 'postgres',
-    location: redactUrl(url),
+    location: redactedUrl(url, 'postgres'),
     ping: () => answers(db),
     close: () => client.end({ timeout: 5 }),
   };
@@ -87,14 +88,4 @@ function answers(db: { execute(query: SQL): Promise<unknown> }): Promise<boolean
     () => true,
     () => false,
   );
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres';
-  }
 }

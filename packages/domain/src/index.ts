@@ -4,5 +4,6 @@ export * from './event.ts';
 export * from './global-id.ts';
 export * from './machine-lifecycle.ts';
 export * from './names.ts';
+export * from './redacted-url.ts';
 export * from './roles.ts';
 export * from './validate.ts';

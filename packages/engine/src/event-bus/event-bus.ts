@@ -13,3 +13,20 @@ export interface EventBus {
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
 }
+
+/** Gives each event to each listener in turn; a listener that throws keeps no other from its events. */
+export function deliver(
+  events: readonly LevanteEvent[],
+  listeners: ReadonlySet<EventListener>,
+  onListenerError: (error: unknown) => void,
+): void {
+  for (const event of events) {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        onListenerError(error);
+      }
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import type { LevanteEvent } from '@levante/domain';
-import type { EventBus, EventListener } from './event-bus.ts';
+import { deliver, type EventBus, type EventListener } from './event-bus.ts';
 
 /** The embedded default: delivers events to the listeners of this process only. */
 export class InProcessEventBus implements EventBus {
@@ -8,15 +8,7 @@ export class InProcessEventBus implements EventBus {
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
   async publish(events: readonly LevanteEvent[]): Promise<void> {
-    for (const event of events) {
-      for (const listener of this.#listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          this.onListenerError(error);
-        }
-      }
-    }
+    deliver(events, this.#listeners, this.onListenerError);
   }
 
   subscribe(listener: EventListener): () => void {

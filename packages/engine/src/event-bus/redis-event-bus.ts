@@ -1,6 +1,6 @@
 import type { LevanteEvent } from '@levante/domain';
 import type { RedisClient } from '../redis/connect-redis.ts';
-import type { EventBus, EventListener } from './event-bus.ts';
+import { deliver, type EventBus, type EventListener } from './event-bus.ts';
 
 /**
  * The event bus of several processes (API replicas, `levante worker`s): each
@@ -59,14 +59,6 @@ export class RedisEventBus implements EventBus {
       this.onError(error);
       return;
     }
-    for (const event of events) {
-      for (const listener of this.#listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          this.onError(error);
-        }
-      }
-    }
+    deliver(events, this.#listeners, this.onError);
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redactedUrl } from '@levante/domain';
 import { createClient } from '@redis/client';
 
 export type RedisClient = ReturnType<typeof newClient>;
@@ -55,15 +56,7 @@ export function redisNamespaceFor(masterKey: Buffer): string {
 
 function unreachable(url: string, cause: unknown): Error {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new Error(`Redis at ${redactUrl(url)} cannot be reached: ${reason || 'connection failed'}`);
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the configured URL';
-  }
+  return new Error(
+    `Redis at ${redactedUrl(url, 'the configured URL')} cannot be reached: ${reason || 'connection failed'}`,
+  );
 }
