@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL } from '../support/redis.ts';
 
 const OPTIONS = { maxFailures: 3, windowMs: 60_000 };
+const fail = (error: unknown) => {
+  throw error;
+};
 
 let redis: RedisClient;
 beforeAll(async () => {
@@ -37,7 +40,7 @@ async function refusal(throttle: LoginThrottle, client: string): Promise<Levante
 
 const KINDS: Record<string, (now: () => number) => LoginThrottle> = {
   memory: (now) => new MemoryLoginThrottle(OPTIONS, now),
-  Redis: (now) => new RedisLoginThrottle(redis, redisNamespaceFor(randomBytes(32)), OPTIONS, now),
+  Redis: (now) => new RedisLoginThrottle(redis, redisNamespaceFor(randomBytes(32)), fail, OPTIONS, now),
 };
 
 describe.each(Object.keys(KINDS))('the %s login throttle', (kind) => {
@@ -64,12 +67,40 @@ describe('the Redis login throttle', () => {
   it('counts the failures of every process of an installation together, and of no other installation', async () => {
     const time = clock();
     const namespace = redisNamespaceFor(randomBytes(32));
-    const [first, second] = [0, 1].map(() => new RedisLoginThrottle(redis, namespace, OPTIONS, time.now));
-    const elsewhere = new RedisLoginThrottle(redis, redisNamespaceFor(randomBytes(32)), OPTIONS, time.now);
+    const [first, second] = [0, 1].map(
+      () => new RedisLoginThrottle(redis, namespace, fail, OPTIONS, time.now),
+    );
+    const elsewhere = new RedisLoginThrottle(
+      redis,
+      redisNamespaceFor(randomBytes(32)),
+      fail,
+      OPTIONS,
+      time.now,
+    );
     await first!.recordFailure('198.51.100.7');
     await second!.recordFailure('198.51.100.7');
     await first!.recordFailure('198.51.100.7');
     expect((await refusal(second!, '198.51.100.7'))?.code).toBe('RATE_LIMITED');
     expect(await refusal(elsewhere, '198.51.100.7')).toBeNull();
+  });
+
+  it('keeps throttling, on its own count, while Redis cannot be reached, and says so', async () => {
+    const time = clock();
+    const lost = await connectRedis(TEST_REDIS_URL, () => {});
+    await lost.close();
+    const errors: unknown[] = [];
+    const throttle = new RedisLoginThrottle(
+      lost,
+      redisNamespaceFor(randomBytes(32)),
+      (e) => errors.push(e),
+      OPTIONS,
+      time.now,
+    );
+    for (let i = 0; i < OPTIONS.maxFailures; i++) {
+      expect(await refusal(throttle, '203.0.113.9')).toBeNull();
+      await throttle.recordFailure('203.0.113.9');
+    }
+    expect((await refusal(throttle, '203.0.113.9'))?.code).toBe('RATE_LIMITED');
+    expect(errors.length).toBeGreaterThan(0);
   });
 });

@@ -40,7 +40,7 @@ export interface LevanteConfig {
   /** Absolute path of the data directory (PGlite, generated master key). */
   readonly home: string;
   readonly databaseUrl: string | undefined;
-  /** The event bus of several processes; without it, events reach this process's subscribers only. */
+  /** What several processes share (events, failed logins); without it, each process keeps its own. */
   readonly redisUrl: string | undefined;
   /** Whether `levante start` runs the job worker too (false when `levante worker` processes run the jobs). */
   readonly runWorker: boolean;

@@ -40,7 +40,7 @@ export async function sharedServicesFor(config: LevanteConfig, logger: Logger): 
   const bus = await RedisEventBus.open(publisher, subscriber, `${namespace}:events`, onError);
   return {
     bus,
-    loginThrottle: new RedisLoginThrottle(publisher, namespace),
+    loginThrottle: new RedisLoginThrottle(publisher, namespace, onError),
     close: async () => {
       await bus.close();
       await Promise.allSettled([subscriber.close(), publisher.close()]);
