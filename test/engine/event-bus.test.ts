@@ -112,6 +112,37 @@ describe('the Redis event bus', () => {
     expect(heardByOther.map((e) => e.id)).toEqual([99]);
   });
 
+  it('hears events again after its subscribing connection was lost', async () => {
+    const channel = newChannel();
+    const onError = () => {};
+    const [publisher, subscriber, admin] = await Promise.all(
+      [0, 1, 2].map(() => connectRedis(TEST_REDIS_URL, onError)),
+    );
+    const subscriberId = await subscriber!.clientId();
+    let reconnections = 0;
+    subscriber!.on('reconnecting', () => reconnections++);
+    const bus = await RedisEventBus.open(publisher!, subscriber!, channel, onError);
+    opened.push(async () => {
+      await bus.close();
+      await Promise.all([publisher!.close(), subscriber!.close(), admin!.close()]);
+    });
+    const heard = listen(bus);
+    await bus.publish([event(1)]);
+    await eventually(() => heard.length === 1, 'the first event');
+    // Redis drops the connection, as a restart or a network cut would.
+    await admin!.sendCommand(['CLIENT', 'KILL', 'ID', String(subscriberId)]);
+    // Published until one arrives: those sent before the subscription is back are lost, as with any pub/sub.
+    await eventually(
+      () => {
+        void bus.publish([event(2)]).catch(() => {});
+        return heard.some((e) => e.id === 2);
+      },
+      'an event after the reconnection',
+      10_000,
+    );
+    expect(reconnections).toBeGreaterThan(0);
+  });
+
   it('names its channels after the master key without showing the key', () => {
     const key = randomBytes(32);
     const namespace = redisNamespaceFor(key);
