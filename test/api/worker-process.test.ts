@@ -1,18 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedSiteOffer } from '../support/embedded-site-offer.ts';
 import { dataOf, eventually, gql, subscribe, wsClient } from '../support/graphql-client.ts';
+import { LEVANTE_BIN } from '../support/levante-command.ts';
 import { adminToken, type LevanteUnderTest, levanteUnderTest } from '../support/levante-under-test.ts';
-import { TEST_REDIS_URL } from '../support/redis.ts';
-import { startWorkerProcess } from '../support/worker-process.ts';
-
-const BIN = join(import.meta.dirname, '..', '..', 'apps', 'api', 'bin', 'levante.mjs');
+import { startWorkerProcess, workerEnvironment } from '../support/worker-process.ts';
 
 describe('an API server and a separate `levante worker`, on PostgreSQL and Redis', () => {
   let levante: LevanteUnderTest;
   let token: string;
-  let workerEnv: NodeJS.ProcessEnv;
   const call = <T>(query: string, variables: Record<string, unknown> = {}) =>
     gql<T>(levante.url, query, variables, { token });
 
@@ -22,13 +18,6 @@ describe('an API server and a separate `levante worker`, on PostgreSQL and Redis
       env: { LEVANTE_WORKER: 'false' },
     });
     token = await adminToken(levante);
-    workerEnv = {
-      ...process.env,
-      LEVANTE_HOME: levante.home,
-      DATABASE_URL: levante.databaseUrl!,
-      REDIS_URL: TEST_REDIS_URL,
-      LOG_LEVEL: 'warn',
-    };
   }, 60_000);
   afterAll(() => levante?.destroy());
 
@@ -78,8 +67,9 @@ describe('an API server and a separate `levante worker`, on PostgreSQL and Redis
   }, 60_000);
 
   it('refuses to run without PostgreSQL or without Redis, and says why', () => {
+    const workerEnv = workerEnvironment(levante);
     const run = (env: NodeJS.ProcessEnv) =>
-      spawnSync(process.execPath, [BIN, 'worker'], { env, encoding: 'utf8' });
+      spawnSync(process.execPath, [LEVANTE_BIN, 'worker'], { env, encoding: 'utf8' });
     const { DATABASE_URL: _database, ...withoutDatabase } = workerEnv;
     const noDatabase = run(withoutDatabase);
     expect(noDatabase.status).toBe(1);

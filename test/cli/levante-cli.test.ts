@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataOf, errorCode, gql } from '../support/graphql-client.ts';
+import { LEVANTE_BIN } from '../support/levante-command.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'apps', 'api', 'bin', 'levante.mjs');
 const home = mkdtempSync(join(tmpdir(), 'levante-cli-'));
 const env: NodeJS.ProcessEnv = { ...process.env, LEVANTE_HOME: home, PORT: '0', LOG_LEVEL: 'warn' };
 delete env.DATABASE_URL;
@@ -19,7 +19,7 @@ interface Started {
 
 /** Runs `levante start` as a person would, and waits for it to say where it listens. */
 async function start(): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [LEVANTE_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -49,7 +49,8 @@ async function stop(started: Started): Promise<number | null> {
   return exited;
 }
 
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [LEVANTE_BIN, ...args], { env, encoding: 'utf8' });
 
 const LOGIN = `mutation L($p: String!) { login(input: { username: "admin", password: $p }) { token user { mustChangePassword } } }`;
 
@@ -136,7 +137,7 @@ describe('the levante command', () => {
     const migrate = run('migrate');
     expect(migrate.status, migrate.stderr).toBe(0);
     expect(migrate.stdout).toContain('is up to date');
-    const bad = spawnSync(process.execPath, [BIN, 'start'], {
+    const bad = spawnSync(process.execPath, [LEVANTE_BIN, 'start'], {
       env: { ...env, PORT: 'eighty', LEVANTE_ADMIN_PASSWORD: 'short' },
       encoding: 'utf8',
     });

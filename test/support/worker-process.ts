@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { LEVANTE_BIN } from './levante-command.ts';
 import type { LevanteUnderTest } from './levante-under-test.ts';
 import { TEST_REDIS_URL } from './redis.ts';
-
-const BIN = join(import.meta.dirname, '..', '..', 'apps', 'api', 'bin', 'levante.mjs');
 
 export interface WorkerProcess {
   /** What it printed so far. */
@@ -12,20 +10,25 @@ export interface WorkerProcess {
   stop(): Promise<number | null>;
 }
 
+/** The configuration of a worker on the data of `levante`: its home (master key), PostgreSQL and Redis. */
+export function workerEnvironment(levante: LevanteUnderTest): NodeJS.ProcessEnv {
+  if (!levante.databaseUrl) throw new Error('A worker process needs PostgreSQL.');
+  return {
+    ...process.env,
+    LEVANTE_HOME: levante.home,
+    DATABASE_URL: levante.databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    LOG_LEVEL: 'warn',
+  };
+}
+
 /**
  * Runs `levante worker` as an operator would, on the data of `levante` (its
  * PostgreSQL database, master key and Redis), once it says it runs.
  */
 export async function startWorkerProcess(levante: LevanteUnderTest): Promise<WorkerProcess> {
-  if (!levante.databaseUrl) throw new Error('A worker process needs PostgreSQL.');
-  const child = spawn(process.execPath, [BIN, 'worker'], {
-    env: {
-      ...process.env,
-      LEVANTE_HOME: levante.home,
-      DATABASE_URL: levante.databaseUrl,
-      REDIS_URL: TEST_REDIS_URL,
-      LOG_LEVEL: 'warn',
-    },
+  const child = spawn(process.execPath, [LEVANTE_BIN, 'worker'], {
+    env: workerEnvironment(levante),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

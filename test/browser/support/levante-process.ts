@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LEVANTE_BIN } from '../../support/levante-command.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const BIN = join(ROOT, 'apps', 'api', 'bin', 'levante.mjs');
 const ENSURE_BUILD = join(ROOT, 'apps', 'web', 'scripts', 'ensure-build.mjs');
 
 export interface StartedLevante {
@@ -41,7 +41,7 @@ export async function startLevante(): Promise<StartedLevante> {
   delete env.DATABASE_URL;
   delete env.LEVANTE_ADMIN_PASSWORD;
   delete env.LEVANTE_SEED_SITE;
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
+  const child: ChildProcess = spawn(process.execPath, [LEVANTE_BIN, 'start'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
