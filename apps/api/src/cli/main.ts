@@ -3,10 +3,9 @@ import { openDatabase } from '@levante/db';
 import { LevanteError } from '@levante/domain';
 import pino from 'pino';
 import { ConfigError, type LevanteConfig, loadConfig } from '../config.ts';
-import { engineFor } from '../server/engine-for.ts';
 import { startLevante } from '../server/levante-server.ts';
 import { startWorker } from '../server/levante-worker.ts';
-import { sharedServicesFor } from '../server/shared-services.ts';
+import { openEngine } from '../server/open-engine.ts';
 
 const USAGE = `Usage: levante <command>
 
@@ -87,18 +86,13 @@ function stopSignal(): Promise<void> {
 }
 
 async function resetPassword(config: LevanteConfig, logger: pino.Logger, username: string): Promise<number> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
+  const { engine, close } = await openEngine(config, logger);
   try {
-    const shared = await sharedServicesFor(config, logger);
-    try {
-      const password = await engineFor(config, database, logger, shared).users.resetPassword(username);
-      console.log(`One-time password for "${username}": ${password}\nIt must be changed at the next login.`);
-      return 0;
-    } finally {
-      await shared.close();
-    }
+    const password = await engine.users.resetPassword(username);
+    console.log(`One-time password for "${username}": ${password}\nIt must be changed at the next login.`);
+    return 0;
   } finally {
-    await database.close();
+    await close();
   }
 }
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { type DatabaseHandle, openDatabase } from '@levante/db';
+import type { DatabaseHandle } from '@levante/db';
 import { LevanteError } from '@levante/domain';
 import type { Engine, FirstAdmin, WorkerOptions } from '@levante/engine';
 import type { Logger } from 'pino';
@@ -14,11 +14,10 @@ import type { Context } from '../graphql/context.ts';
 import { createErrorFormatter } from '../graphql/format-error.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { buildLevanteSchema } from '../schema/build-schema.ts';
-import { engineFor } from './engine-for.ts';
 import { createGraphqlHttpHandler } from './graphql-http.ts';
 import { attachGraphqlWebSocket } from './graphql-websocket.ts';
+import { openEngine } from './open-engine.ts';
 import { clearedSessionCookie, sessionCookie, tokenOf } from './request-credentials.ts';
-import { sharedServicesFor } from './shared-services.ts';
 import { createWebConsole } from './web-console.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -53,18 +52,8 @@ export async function startLevante(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningLevante> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
-  const shared = await sharedServicesFor(config, logger).catch(async (error: unknown) => {
-    await database.close();
-    throw error;
-  });
-  const engine = engineFor(
-    config,
-    database,
-    logger,
-    shared,
-    options.worker ? { worker: options.worker } : {},
-  );
+  const opened = await openEngine(config, logger, options.worker ? { worker: options.worker } : {});
+  const { database, engine } = opened;
   const firstAdmin = await engine.ensureFirstAdmin(config.adminPassword);
   if (config.seedSite && (await engine.seedEmbeddedSite())) {
     logger.info('Seeded the local provider with a simulated site (Paris and Lyon).');
@@ -158,9 +147,7 @@ export async function startLevante(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
       await webConsole.close();
-      await engine.close();
-      await shared.close();
-      await database.close();
+      await opened.close();
     },
   };
 }

@@ -1,9 +1,8 @@
-import { type DatabaseHandle, openDatabase } from '@levante/db';
+import type { DatabaseHandle } from '@levante/db';
 import type { WorkerOptions } from '@levante/engine';
 import type { Logger } from 'pino';
 import { ConfigError, type LevanteConfig } from '../config.ts';
-import { engineFor } from './engine-for.ts';
-import { sharedServicesFor } from './shared-services.ts';
+import { openEngine } from './open-engine.ts';
 
 export interface RunningWorker {
   readonly database: DatabaseHandle;
@@ -32,19 +31,7 @@ export async function startWorker(
       "levante worker needs REDIS_URL: the events of the jobs it runs must reach the API servers' subscribers.",
     );
   }
-  const database = await openDatabase({ url: config.databaseUrl });
-  const shared = await sharedServicesFor(config, logger).catch(async (error: unknown) => {
-    await database.close();
-    throw error;
-  });
-  const engine = engineFor(config, database, logger, shared, options);
-  engine.worker.start();
-  return {
-    database,
-    close: async () => {
-      await engine.close();
-      await shared.close();
-      await database.close();
-    },
-  };
+  const opened = await openEngine(config, logger, options);
+  opened.engine.worker.start();
+  return { database: opened.database, close: opened.close };
 }
