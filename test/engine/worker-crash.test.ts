@@ -32,9 +32,12 @@ const dyingAfterCreate = new ConnectorRegistry().register('local', async () => (
     return override(real, {
       createMachine: async (spec, options) => {
         await real.createMachine(spec, options);
-        return new Promise((_, reject) =>
-          options.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
-        );
+        // Under load the worker may be stopped before the provider answers: then it is dead already.
+        return new Promise((_, reject) => {
+          const { signal } = options;
+          if (signal?.aborted) reject(signal.reason);
+          else signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
       },
     });
   },
