@@ -24,6 +24,13 @@ const FAST_WORKER: Partial<WorkerOptions> = {
   polling: { initialMs: 5, maxMs: 50, timeoutMs: 30_000 },
 };
 
+/** Another engine on the same database and data directory: another process of the installation. */
+interface AnotherEngine {
+  readonly registry?: ConnectorRegistry;
+  readonly worker?: Partial<WorkerOptions>;
+  readonly reconcileIntervalMs?: number;
+}
+
 export interface EngineUnderTest {
   readonly handle: DatabaseHandle;
   readonly dataDir: string;
@@ -31,7 +38,7 @@ export interface EngineUnderTest {
   readonly engine: Engine;
   readonly admin: Actor;
   /** Another engine on the same database and data directory: a second replica, or a restart. */
-  another(options?: { registry?: ConnectorRegistry; worker?: Partial<WorkerOptions> }): Engine;
+  another(options?: AnotherEngine): Engine;
   close(): Promise<void>;
 }
 
@@ -41,7 +48,7 @@ export async function engineUnderTest(kind: TestDatabaseKind): Promise<EngineUnd
   const dataDir = mkdtempSync(join(tmpdir(), 'levante-engine-'));
   const masterKey = randomBytes(32);
   const engines: Engine[] = [];
-  const make = (options: { registry?: ConnectorRegistry; worker?: Partial<WorkerOptions> } = {}) => {
+  const make = (options: AnotherEngine = {}) => {
     const engine = createEngine({
       db: handle.db,
       bus: new InProcessEventBus(),
@@ -50,6 +57,7 @@ export async function engineUnderTest(kind: TestDatabaseKind): Promise<EngineUnd
       masterKey,
       dataDir,
       worker: { ...FAST_WORKER, ...options.worker },
+      reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
     });
     engines.push(engine);
     return engine;

@@ -30,6 +30,12 @@ const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64')
     .optional(),
+  LEVANTE_RECONCILE_INTERVAL: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 (never on its own) or more seconds')
+    .max(86_400, 'must be at most 86400 seconds (a day)')
+    .default(60),
   LEVANTE_SEED_SITE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -44,6 +50,8 @@ export interface LevanteConfig {
   readonly redisUrl: string | undefined;
   /** Whether `levante start` runs the job worker too (false when `levante worker` processes run the jobs). */
   readonly runWorker: boolean;
+  /** How often a worker compares each account's machines with its provider (ms; 0: only when asked). */
+  readonly reconcileIntervalMs: number;
   readonly adminPassword: string | undefined;
   readonly masterKey: string | undefined;
   readonly logLevel: string;
@@ -69,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LevanteConfig 
     databaseUrl: c.DATABASE_URL,
     redisUrl: c.REDIS_URL,
     runWorker: c.LEVANTE_WORKER === 'true',
+    reconcileIntervalMs: c.LEVANTE_RECONCILE_INTERVAL * 1000,
     adminPassword: c.LEVANTE_ADMIN_PASSWORD,
     masterKey: c.LEVANTE_MASTER_KEY,
     logLevel: c.LOG_LEVEL,

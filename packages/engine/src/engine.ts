@@ -26,6 +26,7 @@ import { MachineAdoption } from './machines/machine-adoption.ts';
 import { MachineConvergence } from './machines/machine-convergence.ts';
 import { CREATE_MACHINE_JOB } from './machines/machine-creation.ts';
 import { MachineMigrationCommands, MIGRATE_MACHINE_JOB } from './machines/machine-migration.commands.ts';
+import { MachineReconciler } from './machines/machine-reconciler.ts';
 import { migrateMachineJob } from './machines/migrate-machine.job.ts';
 import { PlacementGroupCommands } from './machines/placement-group.commands.ts';
 import { MembershipCommands } from './projects/membership.commands.ts';
@@ -52,6 +53,8 @@ export interface EngineOptions {
   /** Where failed logins are counted; by default this process's memory. */
   readonly loginThrottle?: LoginThrottle;
   readonly worker?: Partial<WorkerOptions>;
+  /** How often each account's machines are compared with its provider (drift); 0 or absent: only when asked. */
+  readonly reconcileIntervalMs?: number;
 }
 
 /** The engine: every command and query the API and the CLI may call, and the job worker. */
@@ -65,7 +68,15 @@ export function createEngine(options: EngineOptions) {
   const providers = new ProviderCommands(db, uow, registry);
   const hostIndexes = new HostIndexCache();
   const hosts = new HostCommands(db, uow, registry, hostIndexes);
-  const accounts = new AccountCommands(db, uow, registry, pool, cipher);
+  const reconciler = new MachineReconciler(
+    db,
+    uow,
+    pool,
+    hostIndexes,
+    logger,
+    options.reconcileIntervalMs ?? 0,
+  );
+  const accounts = new AccountCommands(db, uow, registry, pool, cipher, reconciler);
   const convergence = new MachineConvergence(uow, queue, hostIndexes);
   const worker = new Worker(
     {
@@ -106,6 +117,12 @@ export function createEngine(options: EngineOptions) {
     adoption: new MachineAdoption(db, uow, pool, registry, hostIndexes),
     machineQueries: new MachineQueries(db),
     worker,
+    reconciler,
+    /** What a worker process does: runs jobs, and reconciles accounts with their providers. */
+    startWork(): void {
+      worker.start();
+      reconciler.start();
+    },
     ensureFirstAdmin: (password: string | undefined): Promise<FirstAdmin | null> =>
       ensureFirstAdmin(db, userCommands, password),
     /** Seeds the `local` provider with a simulated site on a fresh install. */
@@ -127,6 +144,7 @@ export function createEngine(options: EngineOptions) {
         });
       }),
     async close(): Promise<void> {
+      await reconciler.stop();
       await worker.stop();
       await pool.close();
     },

@@ -3,6 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { type Context, requireActor } from '../graphql/context.ts';
 import { AccountInput, AccountProjectInput, AddProviderAccountInput } from './provider.inputs.ts';
 import {
+  AccountReconciliationNode,
   MachineConfigurationNode,
   MachineImageNode,
   ProviderAccountNode,
@@ -135,5 +136,23 @@ export class AccountResolver {
     const accountId = fromGlobalId('ProviderAccount', input.accountId, 'accountId');
     await ctx.engine.accounts.refreshCatalog(actor, accountId);
     return toAccountNode(await ctx.engine.providerQueries.account(actor, accountId));
+  }
+
+  @Mutation(() => AccountReconciliationNode, {
+    description:
+      "Compares the account's machines with the provider now (workers also do it periodically) and records those stopped, started or deleted outside Levante.",
+  })
+  async reconcileProviderAccount(
+    @Arg('input', () => AccountInput) input: AccountInput,
+    @Ctx() ctx: Context,
+  ): Promise<AccountReconciliationNode> {
+    const actor = requireActor(ctx);
+    const accountId = fromGlobalId('ProviderAccount', input.accountId, 'accountId');
+    const { checked, changed } = await ctx.engine.accounts.reconcile(actor, accountId);
+    return {
+      account: toAccountNode(await ctx.engine.providerQueries.account(actor, accountId)),
+      checked,
+      changed,
+    };
   }
 }

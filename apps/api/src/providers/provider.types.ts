@@ -119,6 +119,32 @@ export class ProviderAccountNode {
   ownerProjectId!: string;
   @Field(() => Date)
   createdAt!: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When Levante last compared the account's machines with the provider (drift detection); null: not yet.",
+  })
+  reconciledAt!: Date | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why that comparison failed, as the provider answered; null when it went through.',
+  })
+  reconcileError!: string | null;
+}
+
+@ObjectType('AccountReconciliation', {
+  description: "What comparing an account's machines with its provider found.",
+})
+export class AccountReconciliationNode {
+  @Field(() => ProviderAccountNode)
+  account!: ProviderAccountNode;
+  @Field(() => Int, { description: 'Machines compared: those no job of Levante is working on.' })
+  checked!: number;
+  @Field(() => Int, {
+    description:
+      'Machines stopped, started or deleted outside Levante, now recorded as the provider has them.',
+  })
+  changed!: number;
 }
 
 export const toAccountNode = ({ account, provider }: VisibleAccount): ProviderAccountNode => ({
@@ -129,6 +155,8 @@ export const toAccountNode = ({ account, provider }: VisibleAccount): ProviderAc
   provider: toProviderNode(provider),
   ownerProjectId: toGlobalId('Project', account.ownerProjectId),
   createdAt: account.createdAt,
+  reconciledAt: account.reconciledAt,
+  reconcileError: account.reconcileError,
 });
 
 @ObjectType('MachineImage')

@@ -58,7 +58,7 @@ export async function startLevante(
   if (config.seedSite && (await engine.seedEmbeddedSite())) {
     logger.info('Seeded the local provider with a simulated site (Paris and Lyon).');
   }
-  if (config.runWorker) engine.worker.start();
+  if (config.runWorker) engine.startWork();
 
   const schema = await buildLevanteSchema();
   const formatError = createErrorFormatter(logger);

@@ -32,6 +32,6 @@ export async function startWorker(
     );
   }
   const opened = await openEngine(config, logger, options);
-  opened.engine.worker.start();
+  opened.engine.startWork();
   return { database: opened.database, close: opened.close };
 }

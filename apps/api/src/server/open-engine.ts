@@ -37,6 +37,7 @@ export async function openEngine(
     registry: createConnectorRegistry(),
     masterKey: loadMasterKey(config.home, config.masterKey),
     dataDir: config.home,
+    reconcileIntervalMs: config.reconcileIntervalMs,
     ...(options.worker ? { worker: options.worker } : {}),
   });
   return {

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.ts';
 import { projects, users } from './identity.ts';
 
@@ -53,6 +63,10 @@ export const providerAccounts = pgTable(
     /** The provider's own name for the account, from validation. */
     remoteName: text('remote_name').notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** When Levante last compared its machines with the provider's (see MachineReconciler). */
+    reconciledAt: timestamp('reconciled_at', { withTimezone: true }),
+    /** Why that comparison failed (the provider's answer, for people); null when it went through. */
+    reconcileError: text('reconcile_error'),
     ...timestamps,
   },
   (t) => [uniqueIndex('provider_accounts_project_name_key').on(t.ownerProjectId, sql`lower(${t.name})`)],

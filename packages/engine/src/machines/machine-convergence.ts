@@ -236,7 +236,7 @@ export class MachineConvergence {
 }
 
 /** Writes the changed fields of many machines in one statement. */
-async function writeMachines(tx: Transaction, rows: readonly MachineRow[]): Promise<void> {
+export async function writeMachines(tx: Transaction, rows: readonly MachineRow[]): Promise<void> {
   if (rows.length === 0) return;
   const values = rows.map((row) => ({
     id: row.id,

@@ -11,6 +11,7 @@ import { type Actor, badInput, conflict, notFound, validate } from '@levante/dom
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { liveMachines } from '../machines/live-machines.ts';
+import type { MachineReconciler, Reconciliation } from '../machines/machine-reconciler.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import type { CredentialCipher } from '../secrets/credential-cipher.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
@@ -39,6 +40,7 @@ export class AccountCommands {
     private readonly registry: ConnectorRegistry,
     private readonly pool: ConnectorPool,
     private readonly cipher: CredentialCipher,
+    private readonly reconciler: MachineReconciler,
   ) {}
 
   /**
@@ -202,6 +204,15 @@ export class AccountCommands {
         summary: `The catalog of "${account.name}" was refreshed: ${catalog.images.length} images, ${catalog.configurations.length} configurations.`,
       });
     });
+  }
+
+  /**
+   * Compares the account's machines with its provider now, instead of at the
+   * next periodic pass, and corrects those changed outside Levante.
+   */
+  async reconcile(actor: Actor, accountId: string): Promise<Reconciliation> {
+    await this.#loadWritable(this.db, actor, accountId);
+    return this.reconciler.reconcile(accountId);
   }
 
   /** The account, if the caller may change it: write access to the project that owns it. */

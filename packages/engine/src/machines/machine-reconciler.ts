@@ -1,0 +1,275 @@
+import type { MachineInfo } from '@levante/connector-api';
+import {
+  anyOf,
+  type Database,
+  jobs,
+  liveMachine,
+  locations,
+  type MachineRow,
+  machines,
+  providerAccounts,
+  providers,
+} from '@levante/db';
+import { holdsResources, type MachineState, notFound, TRANSITIONAL_STATES } from '@levante/domain';
+import { and, eq, inArray, isNotNull, isNull, lt, notExists, or, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { EventInput } from '../events/event-log.ts';
+import type { HostIndexCache } from '../hosts/host-index-cache.ts';
+import { addShare, type HostShare, occupyHost, releaseHosts } from '../hosts/host-placement.ts';
+import type { ConnectorPool } from '../providers/connector-pool.ts';
+import { providerError } from '../providers/provider-errors.ts';
+import type { UnitOfWork } from '../unit-of-work.ts';
+import { writeMachines } from './machine-convergence.ts';
+import { machineSummary } from './machine-view.ts';
+
+/** What one pass over an account found. */
+export interface Reconciliation {
+  /** Machines compared with the provider: those no job of Levante's is working on. */
+  readonly checked: number;
+  /** Machines whose state Levante corrected to what the provider reports. */
+  readonly changed: number;
+}
+
+/** How many due accounts one periodic round takes (the others wait for the next round). */
+const ACCOUNTS_PER_ROUND = 20;
+const ACTIVE_JOB_STATES = ['queued', 'running'] as const;
+
+/** A machine whose provider reports another state than Levante's record. */
+interface Drift {
+  readonly machine: MachineRow;
+  readonly observed: MachineState;
+  readonly info: MachineInfo | null;
+}
+
+/**
+ * Detects drift (DESIGN §4.5): lists each account's machines at its provider
+ * and corrects Levante's record of those that were stopped, started, or
+ * deleted outside Levante, with an event each, giving host capacity back (or
+ * taking it again) as the state requires. Machines that a job is working on
+ * are the job's: they are left alone, and a write checks, with the machine
+ * locked, that neither a job nor an action came in since the provider was
+ * asked. Every `intervalMs`, each account is reconciled by one of the
+ * installation's workers (the first to claim it); `reconcile` runs a pass at
+ * once.
+ */
+export class MachineReconciler {
+  #timer: NodeJS.Timeout | null = null;
+  #round: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly uow: UnitOfWork,
+    private readonly pool: ConnectorPool,
+    private readonly hostIndexes: HostIndexCache,
+    private readonly logger: Logger,
+    /** 0: only when asked. */
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Reconciles the accounts that are due, now and every few seconds, until `stop`. */
+  start(): void {
+    if (this.intervalMs <= 0 || this.#timer) return;
+    const round = () => {
+      this.#round = this.#round.then(() => this.#reconcileDue());
+    };
+    this.#timer = setInterval(round, Math.max(1_000, Math.min(this.intervalMs / 4, 15_000)));
+    this.#timer.unref();
+    round();
+  }
+
+  /** Stops the rounds and waits for the one under way. */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#round;
+  }
+
+  /**
+   * Compares the account's machines with the provider's and corrects those
+   * that changed outside Levante. Notes when it ran and, should the provider
+   * fail, why (PROVIDER_ERROR, also thrown).
+   */
+  async reconcile(accountId: string): Promise<Reconciliation> {
+    const [found] = await this.db
+      .select({ provider: providers })
+      .from(providerAccounts)
+      .innerJoin(providers, eq(providers.id, providerAccounts.providerId))
+      .where(eq(providerAccounts.id, accountId));
+    if (!found) throw notFound('Provider account');
+    const ask = async <T>(call: () => Promise<T>): Promise<T> => {
+      try {
+        return await call();
+      } catch (error) {
+        const failure = providerError(found.provider.name, error);
+        await this.#note(accountId, failure.message);
+        throw failure;
+      }
+    };
+    const { checked, drifts } = await this.#compare(accountId, ask);
+    const changed = drifts.length > 0 ? await this.#write(drifts) : 0;
+    await this.#note(accountId, null);
+    return { checked, changed };
+  }
+
+  async #reconcileDue(): Promise<void> {
+    try {
+      // Claimed by moving reconciled_at forward: another worker skips what this one took.
+      const claimed = await this.db
+        .update(providerAccounts)
+        .set({ reconciledAt: sql`now()` })
+        .where(
+          inArray(
+            providerAccounts.id,
+            this.db
+              .select({ id: providerAccounts.id })
+              .from(providerAccounts)
+              .where(
+                or(
+                  isNull(providerAccounts.reconciledAt),
+                  lt(
+                    providerAccounts.reconciledAt,
+                    sql`now() - ${`${this.intervalMs} milliseconds`}::interval`,
+                  ),
+                ),
+              )
+              .orderBy(sql`${providerAccounts.reconciledAt} nulls first`)
+              .limit(ACCOUNTS_PER_ROUND)
+              .for('update', { skipLocked: true }),
+          ),
+        )
+        .returning({ id: providerAccounts.id });
+      for (const { id } of claimed) {
+        await this.reconcile(id).catch((error: unknown) => {
+          this.logger.warn({ err: error, accountId: id }, 'reconciling an account failed');
+        });
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'reconciling accounts failed');
+    }
+  }
+
+  /**
+   * Asks the provider (each call through `ask`, which notes its failure), then
+   * answers the machines whose state differs from Levante's record.
+   */
+  async #compare(
+    accountId: string,
+    ask: <T>(call: () => Promise<T>) => Promise<T>,
+  ): Promise<{ checked: number; drifts: Drift[] }> {
+    const connector = await ask(() => this.pool.forAccount(accountId));
+    const listed = await ask(async () => {
+      const byRef = new Map<string, MachineInfo>();
+      for await (const info of connector.listMachines()) byRef.set(info.ref, info);
+      return byRef;
+    });
+    const candidates = await this.db
+      .select({ machine: machines, location: locations.ref })
+      .from(machines)
+      .innerJoin(locations, eq(locations.id, machines.locationId))
+      .where(
+        and(
+          eq(machines.accountId, accountId),
+          liveMachine,
+          isNotNull(machines.providerRef),
+          notExists(
+            this.db
+              .select({ id: jobs.id })
+              .from(jobs)
+              .where(and(eq(jobs.machineId, machines.id), inArray(jobs.state, ACTIVE_JOB_STATES))),
+          ),
+        ),
+      );
+    const drifts: Drift[] = [];
+    for (const { machine, location } of candidates) {
+      const ref = machine.providerRef!;
+      // A listing can miss a machine (a region that did not answer, a page): ask for it alone
+      // before calling it gone.
+      const info = listed.get(ref) ?? (await ask(() => connector.getMachine({ ref, location })));
+      const observed: MachineState = info?.state ?? 'DELETED';
+      if (observed === machine.state) continue;
+      // On its way somewhere: the next pass sees where it ends.
+      if (TRANSITIONAL_STATES.has(observed)) continue;
+      // A failed machine the provider no longer has stays in ERROR, with its reason, until deleted.
+      if (observed === 'DELETED' && machine.state === 'ERROR') continue;
+      drifts.push({ machine, observed, info });
+    }
+    return { checked: candidates.length, drifts };
+  }
+
+  /** Writes the drifts that still hold once their machines are locked; answers how many. */
+  async #write(drifts: readonly Drift[]): Promise<number> {
+    const freed: { hostId: string; share: HostShare }[] = [];
+    let occupied = false;
+    const changed = await this.uow.run(async (tx, _record, recordAll) => {
+      freed.length = 0;
+      occupied = false;
+      const ids = drifts.map((d) => d.machine.id).sort();
+      const rows = await tx
+        .select()
+        .from(machines)
+        .where(anyOf(machines.id, ids))
+        .orderBy(machines.id)
+        .for('update');
+      // After the locks: a job enqueued since the provider was asked is seen here.
+      const busy = await tx
+        .select({ machineId: jobs.machineId })
+        .from(jobs)
+        .where(and(anyOf(jobs.machineId, ids), inArray(jobs.state, ACTIVE_JOB_STATES)));
+      const current = new Map(rows.map((row) => [row.id, row]));
+      const working = new Set(busy.map((b) => b.machineId));
+      const released = new Map<string, HostShare>();
+      const written: MachineRow[] = [];
+      const events: EventInput[] = [];
+      const now = new Date();
+      for (const { machine, observed, info } of drifts) {
+        const before = current.get(machine.id);
+        // Levante acted on it since it was read: what the provider said is already history.
+        if (!before || working.has(before.id) || before.updatedAt.getTime() !== machine.updatedAt.getTime())
+          continue;
+        const after: MachineRow = {
+          ...before,
+          state: observed,
+          error: observed === 'ERROR' ? (info?.error ?? 'The provider reports an error.') : null,
+          addresses: info && observed !== 'DELETED' ? [...info.addresses] : [],
+          updatedAt: now,
+        };
+        const held = holdsResources(before.state as MachineState);
+        if (before.hostId && held && !holdsResources(observed)) {
+          addShare(released, before.hostId, before);
+          freed.push({ hostId: before.hostId, share: before });
+        }
+        if (before.hostId && !held && holdsResources(observed)) {
+          // It runs there whatever the host's allocation says: the allocation follows.
+          await occupyHost(tx, before.hostId, before);
+          occupied = true;
+        }
+        written.push(after);
+        events.push({
+          type: 'machine.state_changed',
+          actor: null,
+          projectId: before.projectId,
+          subjectType: 'Machine',
+          subjectId: before.id,
+          summary:
+            observed === 'DELETED'
+              ? `Machine ${before.name} was deleted outside Levante.`
+              : `Machine ${before.name} is ${observed}: it was changed outside Levante.`,
+          before: { state: before.state },
+          after: { ...machineSummary(after), outsideLevante: true },
+        });
+      }
+      await Promise.all([releaseHosts(tx, released), writeMachines(tx, written), recordAll(events)]);
+      return written.length;
+    });
+    await this.hostIndexes.release(freed);
+    if (occupied) this.hostIndexes.invalidate();
+    return changed;
+  }
+
+  async #note(accountId: string, error: string | null): Promise<void> {
+    await this.db
+      .update(providerAccounts)
+      .set({ reconciledAt: sql`now()`, reconcileError: error })
+      .where(eq(providerAccounts.id, accountId));
+  }
+}
