@@ -214,6 +214,22 @@ export const REFRESH_ACCOUNT: TypedDocumentNode<
   ${PROVIDER_ACCOUNT_FIELDS}
 `;
 
+export const RECONCILE_ACCOUNT: TypedDocumentNode<
+  { reconcileProviderAccount: { checked: number; changed: number; account: ProviderAccount } },
+  { input: { accountId: string } }
+> = gql`
+  mutation ReconcileProviderAccount($input: AccountInput!) {
+    reconcileProviderAccount(input: $input) {
+      checked
+      changed
+      account {
+        ...ProviderAccountFields
+      }
+    }
+  }
+  ${PROVIDER_ACCOUNT_FIELDS}
+`;
+
 export const DELETE_ACCOUNT: TypedDocumentNode<
   { deleteProviderAccount: string },
   { input: { accountId: string } }

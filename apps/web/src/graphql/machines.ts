@@ -212,6 +212,10 @@ export interface ProviderAccount {
   ownerProjectId: string;
   sharedWith: string[];
   createdAt: string;
+  /** When Levante last compared the account's machines with the provider; null: not yet. */
+  reconciledAt: string | null;
+  /** Why that comparison failed; null when it went through. */
+  reconcileError: string | null;
   provider: {
     id: string;
     name: string;
@@ -242,6 +246,8 @@ export const PROVIDER_ACCOUNT_FIELDS = gql`
     ownerProjectId
     sharedWith
     createdAt
+    reconciledAt
+    reconcileError
     provider {
       id
       name

@@ -10,6 +10,7 @@ import {
   DELETE_ACCOUNT,
   DISSOCIATE_ACCOUNT,
   PROVIDER_KINDS,
+  RECONCILE_ACCOUNT,
   REFRESH_ACCOUNT,
 } from '@/graphql/admin';
 import { PROVIDER_ACCOUNTS, type ProviderAccount, UNMANAGED_MACHINES } from '@/graphql/machines';
@@ -28,19 +29,21 @@ export function AccountsPage() {
   const [associate, association] = useMutation(ASSOCIATE_ACCOUNT);
   const [dissociate, dissociation] = useMutation(DISSOCIATE_ACCOUNT);
   const [refresh, refreshing] = useMutation(REFRESH_ACCOUNT);
+  const [reconcile, reconciling] = useMutation(RECONCILE_ACCOUNT);
   const [remove, removal] = useMutation(DELETE_ACCOUNT);
   const [deleting, setDeleting] = useState<ProviderAccount | null>(null);
   // Accounts whose unmanaged machines are shown: read on demand, as it asks the provider.
   const [inspected, setInspected] = useState<readonly string[]>([]);
   const names = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
   const writable = projects.filter((p) => p.myRole !== null && p.myRole !== 'VIEWER');
-  const error = association.error ?? dissociation.error ?? refreshing.error ?? removal.error;
+  const error =
+    association.error ?? dissociation.error ?? refreshing.error ?? reconciling.error ?? removal.error;
 
-  async function run(action: () => Promise<unknown>, done: string) {
+  async function run<T>(action: () => Promise<T>, done: string | ((result: T) => string)) {
     setNotice(null);
     try {
-      await action();
-      setNotice(done);
+      const result = await action();
+      setNotice(typeof done === 'string' ? done : done(result));
       await accounts.refetch();
     } catch {
       // Shown from the mutation's error.
@@ -81,6 +84,7 @@ export function AccountsPage() {
                 <th>Brought by</th>
                 <th>Shared with</th>
                 <th>Added</th>
+                <th>Checked with provider</th>
                 <th>
                   <span className="sr-only">Actions</span>
                 </th>
@@ -133,6 +137,16 @@ export function AccountsPage() {
                       </div>
                     </td>
                     <td>{formatDateTime(account.createdAt)}</td>
+                    <td data-cell="reconciled">
+                      {account.reconciledAt ? (
+                        formatDateTime(account.reconciledAt)
+                      ) : (
+                        <span className="muted">not yet</span>
+                      )}
+                      {account.reconcileError ? (
+                        <span className="cell-sub field-error">{account.reconcileError}</span>
+                      ) : null}
+                    </td>
                     <td>
                       <div className="row">
                         <button
@@ -191,6 +205,21 @@ export function AccountsPage() {
                               }
                             >
                               Refresh
+                            </button>
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              disabled={reconciling.loading}
+                              title="Compare its machines with the provider now and record those changed outside Levante"
+                              onClick={() =>
+                                void run(
+                                  () => reconcile({ variables: { input: { accountId: account.id } } }),
+                                  ({ data }) =>
+                                    changedOutside(account.name, data?.reconcileProviderAccount ?? null),
+                                )
+                              }
+                            >
+                              Check now
                             </button>
                             {own ? (
                               <button
@@ -251,6 +280,15 @@ export function AccountsPage() {
       </ConfirmDialog>
     </>
   );
+}
+
+/** What a pass found, for the notice after "Check now". */
+function changedOutside(name: string, found: { checked: number; changed: number } | null): string {
+  if (!found) return `${name} was compared with its provider.`;
+  const machines = (n: number) => `${n} machine${n === 1 ? '' : 's'}`;
+  return found.changed === 0
+    ? `${name}: ${machines(found.checked)} compared with the provider, none changed outside Levante.`
+    : `${name}: ${machines(found.checked)} compared with the provider, ${machines(found.changed)} changed outside Levante (see the activity).`;
 }
 
 function AddAccount({ projectId, onAdded }: { projectId: string; onAdded: (name: string) => void }) {
