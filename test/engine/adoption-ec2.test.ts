@@ -5,7 +5,8 @@ import { ec2Sdk } from '../bench/connectors/aws-sdk.ts';
 import { type EngineUnderTest, engineUnderTest } from '../support/engine-under-test.ts';
 import { refusal } from '../support/refusal.ts';
 
-const { DescribeInstancesCommand, RunInstancesCommand } = ec2Sdk;
+const { DescribeInstancesCommand, RunInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } =
+  ec2Sdk;
 const REGION = 'us-east-1';
 
 /**
@@ -123,6 +124,39 @@ describe.each(TEST_DATABASE_KINDS)(
         .client()
         .send(new DescribeInstancesCommand({ InstanceIds: [row.providerRef!] }));
       expect(gone.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('terminated');
+    }, 60_000);
+
+    it('records an instance stopped, then terminated, in EC2 behind its back', async () => {
+      const { engine, admin } = subject;
+      const ran = await moto.client().send(
+        new RunInstancesCommand({
+          ImageId: moto.imageRef,
+          InstanceType: 't3.nano',
+          MinCount: 1,
+          MaxCount: 1,
+        }),
+      );
+      const ref = ran.Instances![0]!.InstanceId!;
+      // moto reports a new instance pending once: adoption waits for it to run.
+      const adopt = () => engine.adoption.adopt(admin, { ...ids, ref, name: 'drifting' });
+      const adopted = await adopt().catch((error: { code?: string }) => {
+        if (error.code !== 'INVALID_STATE') throw error;
+        return adopt();
+      });
+      const { machine } = adopted;
+      const stateOf = async () => (await engine.machineQueries.byId(admin, machine.id)).machine.state;
+      /** Passes until Levante has what EC2 has (EC2 passes through stopping, shutting-down). */
+      const reconcileUntil = async (state: string) => {
+        for (let pass = 0; pass < 10 && (await stateOf()) !== state; pass++) {
+          await engine.accounts.reconcile(admin, ids.accountId);
+        }
+        return stateOf();
+      };
+
+      await moto.client().send(new StopInstancesCommand({ InstanceIds: [ref] }));
+      expect(await reconcileUntil('STOPPED')).toBe('STOPPED');
+      await moto.client().send(new TerminateInstancesCommand({ InstanceIds: [ref] }));
+      expect(await reconcileUntil('DELETED')).toBe('DELETED');
     }, 60_000);
 
     /** Runs the worker until `done` holds. */
