@@ -82,6 +82,7 @@ export class LocalConnector implements Connector {
 
   async *listMachines(location?: string, options?: CallOptions): AsyncIterable<MachineInfo> {
     this.#guard(options);
+    await this.#driver.refresh?.();
     for (const domain of await this.#driver.list()) {
       if (domain.state === 'DELETED') continue;
       if (location === undefined || domain.location === location) yield this.#machineInfo(domain);
@@ -90,7 +91,10 @@ export class LocalConnector implements Connector {
 
   async getMachine(ref: MachineRef, options?: CallOptions): Promise<MachineInfo | null> {
     this.#guard(options);
-    const domain = await this.#driver.status(ref.ref);
+    // Unknown here, it may be one another process has made since.
+    const domain =
+      (await this.#driver.status(ref.ref)) ??
+      ((await this.#driver.refresh?.()) ? await this.#driver.status(ref.ref) : null);
     return domain && domain.location === ref.location ? this.#machineInfo(domain) : null;
   }
 

@@ -157,6 +157,29 @@ describe('the simulator with a data directory', () => {
     await worker.close();
   });
 
+  it("a simulator that only reads sees what another process's simulator does to the site", async () => {
+    // An API server lists what the `levante worker` beside it creates, changes and deletes.
+    const clock = new ManualClock();
+    const worker = await connectSite({}, { clock, dataDir });
+    const server = await connectSite({}, { clock, dataDir });
+    const web = await create(worker, 'web');
+    expect((await server.getMachine(web))?.name).toBe('web');
+    clock.advance(2_000);
+    await worker.act(web, 'stop');
+    await create(worker, 'db');
+    clock.advance(2_000);
+    expect((await machines(server)).map((m) => [m.name, m.state])).toEqual([
+      ['web', 'STOPPED'],
+      ['db', 'STARTED'],
+    ]);
+    await worker.act(web, 'delete');
+    clock.advance(2_000);
+    expect((await machines(server)).map((m) => m.name)).toEqual(['db']);
+    expect((await server.getMachine(web))?.state).toBe('DELETED');
+    await server.close();
+    await worker.close();
+  });
+
   it('refuses a damaged state file with a clear error', async () => {
     await writeFile(join(dataDir, 'local-sim.json'), '{ not json');
     const error = await expectConnectorError(connectSite({}, { dataDir }), ['ProviderUnavailable']);

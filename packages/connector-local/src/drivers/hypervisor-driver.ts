@@ -83,6 +83,11 @@ export interface HypervisorDriver {
   status(ref: string): Promise<DomainStatus | null>;
   /** Every domain, destroyed ones included. */
   list(): Promise<DomainStatus[]>;
+  /**
+   * For a driver that keeps its domains in this process's memory: reads them
+   * again when another process changed them since; answers whether it did.
+   */
+  refresh?(): Promise<boolean>;
   /** Applies changed provider settings to the live driver; its domains stay as they are. */
   reconfigure(settings: LocalSettings): void | Promise<void>;
   /** Flushes what is pending; the driver is not used afterwards. */

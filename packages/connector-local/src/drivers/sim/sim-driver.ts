@@ -47,16 +47,31 @@ export class SimDriver implements HypervisorDriver {
   /** A simulator with no machine, or the machines saved in `dataDir` (their transitions go on). */
   static async open(settings: LocalSettings, clock: Clock, dataDir: string | null): Promise<SimDriver> {
     const driver = new SimDriver(settings, clock, dataDir ? new SimStateFile(dataDir) : null);
-    const snapshot = await driver.#file?.load();
-    if (snapshot) {
-      driver.#random = new SeededRandom(snapshot.random);
-      for (const domain of snapshot.domains) {
-        driver.#domains.set(domain.ref, domain);
-        for (const address of domain.addresses) driver.#addresses.add(address);
-      }
-    }
+    await driver.#load();
     await driver.#addExisting();
     return driver;
+  }
+
+  async #load(): Promise<void> {
+    const snapshot = await this.#file?.load();
+    if (!snapshot) return;
+    this.#random = new SeededRandom(snapshot.random);
+    this.#domains.clear();
+    this.#addresses.clear();
+    for (const domain of snapshot.domains) {
+      this.#domains.set(domain.ref, domain);
+      for (const address of domain.addresses) this.#addresses.add(address);
+    }
+  }
+
+  /**
+   * Reads the site again when another process wrote it since (an API server
+   * beside the `levante worker` that drives the site); answers whether it did.
+   */
+  async refresh(): Promise<boolean> {
+    if (!(await this.#file?.changedElsewhere())) return false;
+    await this.#load();
+    return true;
   }
 
   /** Applies changed settings (delays, faults) to the running simulator; machines and the PRNG stay. */

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConnectorError, HYPERVISORS } from '@levante/connector-api';
 import { z } from 'zod';
@@ -65,8 +65,9 @@ const MIN_COMPACTION_BYTES = 1 << 20;
  * changed, so its cost follows the changes, not the number of machines; once
  * the journal outgrows the snapshot, and on close, a new snapshot of the next
  * generation replaces both. A line cut short by a crash is the end of the
- * journal; a journal of another generation is left over from a crash during
- * a compaction and is ignored.
+ * journal; an older journal than the snapshot is left over from a crash
+ * during a compaction and is removed. One writer per site: another process
+ * may read it, and sees what changed since it last looked (`changedElsewhere`).
  */
 export class SimStateFile {
   readonly path: string;
@@ -81,6 +82,8 @@ export class SimStateFile {
   #directory: Promise<void> | null = null;
   /** Whether this simulator saved anything: one that only read must not replace what another process wrote. */
   #saved = false;
+  /** The snapshot as this simulator last read or wrote it (its inode: a compaction replaces the file). */
+  #snapshotInode: number | null = null;
 
   /** `minCompactionBytes`: the least journal size that is folded into a snapshot (tests set it low). */
   constructor(
@@ -102,7 +105,7 @@ export class SimStateFile {
       random = line.random;
       for (const domain of line.domains) domains.set(domain.ref, domain);
     }
-    await this.#removeOtherJournals();
+    await this.#removeOldJournals();
     if (random === undefined) return null;
     return { random, domains: [...domains.values()] };
   }
@@ -138,6 +141,20 @@ export class SimStateFile {
     return this.#writing;
   }
 
+  /**
+   * Whether another process wrote the site since this simulator last read or
+   * wrote it (another snapshot, or a journal of another length): an API
+   * server reads what the `levante worker` beside it writes.
+   */
+  async changedElsewhere(): Promise<boolean> {
+    await this.flush();
+    const [snapshot, journal] = await Promise.all([
+      stat(this.path).catch(ignoreMissing),
+      stat(this.#journalPath(this.#generation)).catch(ignoreMissing),
+    ]);
+    return (snapshot?.ino ?? null) !== this.#snapshotInode || (journal?.size ?? 0) !== this.#journalBytes;
+  }
+
   /** After the writes under way, folds the journal into a snapshot: a closed simulator leaves one file. */
   async close(state: () => SimSnapshot): Promise<void> {
     await this.flush();
@@ -160,6 +177,7 @@ export class SimStateFile {
     const temporary = `${this.path}.${process.pid}.tmp`;
     await writeFile(temporary, text, { mode: 0o600 });
     await rename(temporary, this.path);
+    this.#snapshotInode = (await stat(this.path)).ino;
     this.#generation = previous + 1;
     this.#snapshotBytes = Buffer.byteLength(text);
     this.#journalBytes = 0;
@@ -167,6 +185,8 @@ export class SimStateFile {
   }
 
   async #loadSnapshot(): Promise<z.infer<typeof snapshotSchema> | null> {
+    // The inode before the text: should the file be replaced in between, the next look sees a change.
+    this.#snapshotInode = (await stat(this.path).catch(ignoreMissing))?.ino ?? null;
     const text = await readFile(this.path, 'utf8').catch(ignoreMissing);
     if (text === undefined) return null;
     this.#snapshotBytes = Buffer.byteLength(text);
@@ -180,6 +200,7 @@ export class SimStateFile {
   async #readJournal(): Promise<z.infer<typeof journalLineSchema>[]> {
     const path = this.#journalPath(this.#generation);
     const text = await readFile(path, 'utf8').catch(ignoreMissing);
+    this.#journalBytes = 0;
     if (text === undefined) return [];
     this.#journalBytes = Buffer.byteLength(text);
     const lines = text.split('\n');
@@ -192,11 +213,16 @@ export class SimStateFile {
     }
   }
 
-  async #removeOtherJournals(): Promise<void> {
-    const current = `local-sim.${this.#generation}.log`;
+  /**
+   * Removes journals older than the snapshot (left by a crash during a
+   * compaction). A newer one is another process's, written after a snapshot
+   * this one has not read yet: it stays.
+   */
+  async #removeOldJournals(): Promise<void> {
     const names = await readdir(this.#dataDir).catch(ignoreMissing);
     for (const name of names ?? []) {
-      if (/^local-sim\.\d+\.log$/.test(name) && name !== current) {
+      const generation = /^local-sim\.(\d+)\.log$/.exec(name)?.[1];
+      if (generation !== undefined && Number(generation) < this.#generation) {
         await unlink(join(this.#dataDir, name)).catch(ignoreMissing);
       }
     }
