@@ -55,6 +55,8 @@ interface Drift {
 export class MachineReconciler {
   #timer: NodeJS.Timeout | null = null;
   #round: Promise<void> = Promise.resolve();
+  /** Aborts the provider calls of the round under way when the reconciler stops. */
+  #stopping = new AbortController();
 
   constructor(
     private readonly db: Database,
@@ -69,6 +71,7 @@ export class MachineReconciler {
   /** Reconciles the accounts that are due, now and every few seconds, until `stop`. */
   start(): void {
     if (this.intervalMs <= 0 || this.#timer) return;
+    this.#stopping = new AbortController();
     const round = () => {
       this.#round = this.#round.then(() => this.#reconcileDue());
     };
@@ -81,6 +84,7 @@ export class MachineReconciler {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    this.#stopping.abort(new Error('The reconciler is stopping.'));
     await this.#round;
   }
 
@@ -89,7 +93,7 @@ export class MachineReconciler {
    * that changed outside Levante. Notes when it ran and, should the provider
    * fail, why (PROVIDER_ERROR, also thrown).
    */
-  async reconcile(accountId: string): Promise<Reconciliation> {
+  async reconcile(accountId: string, signal?: AbortSignal): Promise<Reconciliation> {
     const [found] = await this.db
       .select({ provider: providers })
       .from(providerAccounts)
@@ -100,14 +104,17 @@ export class MachineReconciler {
       try {
         return await call();
       } catch (error) {
+        // Stopped, not failed: nothing to tell about the provider.
+        if (signal?.aborted) throw error;
         const failure = providerError(found.provider.name, error);
         await this.#note(accountId, failure.message);
         throw failure;
       }
     };
-    const { checked, drifts } = await this.#compare(accountId, ask);
+    const { checked, drifts } = await this.#compare(accountId, ask, signal);
     const changed = drifts.length > 0 ? await this.#write(drifts) : 0;
     await this.#note(accountId, null);
+    if (changed > 0) this.logger.info({ accountId, checked, changed }, 'machines changed outside Levante');
     return { checked, changed };
   }
 
@@ -138,8 +145,11 @@ export class MachineReconciler {
           ),
         )
         .returning({ id: providerAccounts.id });
+      const { signal } = this.#stopping;
       for (const { id } of claimed) {
-        await this.reconcile(id).catch((error: unknown) => {
+        if (signal.aborted) break;
+        await this.reconcile(id, signal).catch((error: unknown) => {
+          if (signal.aborted) return;
           this.logger.warn({ err: error, accountId: id }, 'reconciling an account failed');
         });
       }
@@ -155,11 +165,12 @@ export class MachineReconciler {
   async #compare(
     accountId: string,
     ask: <T>(call: () => Promise<T>) => Promise<T>,
+    signal: AbortSignal | undefined,
   ): Promise<{ checked: number; drifts: Drift[] }> {
     const connector = await ask(() => this.pool.forAccount(accountId));
     const listed = await ask(async () => {
       const byRef = new Map<string, MachineInfo>();
-      for await (const info of connector.listMachines()) byRef.set(info.ref, info);
+      for await (const info of connector.listMachines(undefined, { signal })) byRef.set(info.ref, info);
       return byRef;
     });
     const candidates = await this.db
@@ -184,7 +195,7 @@ export class MachineReconciler {
       const ref = machine.providerRef!;
       // A listing can miss a machine (a region that did not answer, a page): ask for it alone
       // before calling it gone.
-      const info = listed.get(ref) ?? (await ask(() => connector.getMachine({ ref, location })));
+      const info = listed.get(ref) ?? (await ask(() => connector.getMachine({ ref, location }, { signal })));
       const observed: MachineState = info?.state ?? 'DELETED';
       if (observed === machine.state) continue;
       // On its way somewhere: the next pass sees where it ends.
