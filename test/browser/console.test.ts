@@ -543,6 +543,38 @@ describe('the web console, in Chromium', () => {
     await viewer.context.close();
   }, 90_000);
 
+  it('decommissions an empty host, and refuses one that still runs a machine', async () => {
+    await nav(admin, 'Hosts');
+    // legacy-web, adopted above, runs on paris-a-1.
+    const busy = admin.locator('tr[data-host-row="paris-a-1"]');
+    await busy.getByRole('button', { name: 'Decommission paris-a-1' }).click();
+    const confirm = admin.getByRole('dialog', { name: 'Decommission paris-a-1?' });
+    await expect.poll(() => confirm.isVisible(), LIVE).toBe(true);
+    await confirm.getByRole('button', { name: 'Decommission' }).click();
+    await expect
+      .poll(
+        () => admin.getByText('Host paris-a-1 still has 1 machine; migrate or delete it first.').isVisible(),
+        LIVE,
+      )
+      .toBe(true);
+    expect(await busy.isVisible()).toBe(true);
+
+    const empty = admin
+      .locator('tr[data-host-row]')
+      .filter({ has: admin.locator('[data-host-machines="0"]') })
+      .last();
+    const name = (await empty.getAttribute('data-host-row'))!;
+    const rows = await admin.locator('tr[data-host-row]').count();
+    await empty.getByRole('button', { name: `Decommission ${name}` }).click();
+    await admin
+      .getByRole('dialog', { name: `Decommission ${name}?` })
+      .getByRole('button', { name: 'Decommission' })
+      .click();
+    await expect.poll(() => admin.getByText(`${name} was decommissioned.`).isVisible(), LIVE).toBe(true);
+    await expect.poll(() => admin.locator('tr[data-host-row]').count(), LIVE).toBe(rows - 1);
+    expect(await admin.locator(`tr[data-host-row="${name}"]`).count()).toBe(0);
+  }, 60_000);
+
   it('compares an account with its provider when asked, and says when it last did', async () => {
     await nav(admin, 'Provider accounts');
     const row = admin.locator('tr[data-account="local"]');

@@ -119,6 +119,12 @@ export class HostMaintenanceInput {
 }
 
 @InputType()
+export class DeleteHostInput {
+  @Field(() => ID)
+  hostId!: string;
+}
+
+@InputType()
 export class SetQuotaInput {
   @Field(() => ID)
   projectId!: string;

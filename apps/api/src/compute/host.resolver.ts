@@ -2,8 +2,14 @@ import { fromGlobalId, toGlobalId } from '@levante/domain';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type Context, requireActor } from '../graphql/context.ts';
 import { ProjectNode } from '../projects/project.type.ts';
-import { HostMaintenanceInput, RegisterHostInput, SetQuotaInput, UpdateHostInput } from './compute.inputs.ts';
-import { HostNode, PlacementChangeNode, QuotaNode, toHostNode } from './host.types.ts';
+import {
+  DeleteHostInput,
+  HostMaintenanceInput,
+  RegisterHostInput,
+  SetQuotaInput,
+  UpdateHostInput,
+} from './compute.inputs.ts';
+import { DeleteHostPayload, HostNode, PlacementChangeNode, QuotaNode, toHostNode } from './host.types.ts';
 import { MACHINE_EVENT_TYPES, mapStream, toPlacementChange } from './placement-changes.ts';
 
 @Resolver()
@@ -70,6 +76,21 @@ export class HostResolver {
       input.maintenance,
     );
     return this.#view(ctx, row.id);
+  }
+
+  @Mutation(() => DeleteHostPayload, {
+    description:
+      'Decommissions a host. Refused (CONFLICT) while machines live on it or migrate to it. Admins only.',
+  })
+  async deleteHost(
+    @Arg('input', () => DeleteHostInput) input: DeleteHostInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeleteHostPayload> {
+    const row = await ctx.engine.hosts.delete(
+      requireActor(ctx),
+      fromGlobalId('Host', input.hostId, 'hostId'),
+    );
+    return { deletedHostId: toGlobalId('Host', row.id) };
   }
 
   @Mutation(() => QuotaNode, {

@@ -104,6 +104,12 @@ export function toHostNode({ host, locationRef, machines, otherMachines }: HostP
   };
 }
 
+@ObjectType('DeleteHostPayload')
+export class DeleteHostPayload {
+  @Field(() => ID)
+  deletedHostId!: string;
+}
+
 @ObjectType('PlacementChange', { description: 'A machine placed on, moved between or removed from hosts.' })
 export class PlacementChangeNode {
   @Field(() => String, { description: 'placed, moved, removed or changed (state only).' })

@@ -446,6 +446,17 @@ export const SET_HOST_MAINTENANCE: TypedDocumentNode<
   ${ADMIN_HOST_FIELDS}
 `;
 
+export const DELETE_HOST: TypedDocumentNode<
+  { deleteHost: { deletedHostId: string } },
+  { input: { hostId: string } }
+> = gql`
+  mutation DeleteHost($input: DeleteHostInput!) {
+    deleteHost(input: $input) {
+      deletedHostId
+    }
+  }
+`;
+
 /** Only what is given changes; `labels` replaces all the host's labels. */
 export interface UpdateHostInput {
   hostId: string;

@@ -1,8 +1,18 @@
 import type { ConnectorRegistry } from '@levante/connector-api';
-import { type Database, type HostRow, hosts, locations, providers, type Transaction } from '@levante/db';
+import {
+  type Database,
+  type HostRow,
+  hosts,
+  jobs,
+  locations,
+  providers,
+  type Transaction,
+} from '@levante/db';
 import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { liveMachines } from '../machines/live-machines.ts';
+import { MIGRATE_MACHINE_JOB } from '../machines/machine-migration.commands.ts';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
 import type { RecordEvent, UnitOfWork } from '../unit-of-work.ts';
 import type { HostIndexCache } from './host-index-cache.ts';
@@ -150,6 +160,41 @@ export class HostCommands {
           ? `Host ${row.name} is in maintenance: no new machine goes there.`
           : `Host ${row.name} is back in service.`,
       );
+      return row;
+    });
+  }
+
+  /**
+   * Decommissions a host: refused while machines live on it or are moving to
+   * it (CONFLICT, with what to do). The machines it ran keep their history,
+   * without a host.
+   */
+  async delete(actor: Actor, hostId: string): Promise<HostRow> {
+    assertPlatformAdmin(actor);
+    return this.#changing(async (tx, record) => {
+      // Locked: a create or a migration that would claim it waits, then finds it gone.
+      const [row] = await tx.select().from(hosts).where(eq(hosts.id, hostId)).for('update');
+      if (!row) throw notFound('Host');
+      const running = await liveMachines(tx, { hostId });
+      if (running > 0) {
+        throw conflict(
+          `Host ${row.name} still has ${running} machine${running === 1 ? '' : 's'}; migrate or delete ${running === 1 ? 'it' : 'them'} first.`,
+        );
+      }
+      const [incoming] = await tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.kind, MIGRATE_MACHINE_JOB),
+            inArray(jobs.state, ['queued', 'running']),
+            sql`${jobs.payload}->>'hostId' = ${hostId}`,
+          ),
+        )
+        .limit(1);
+      if (incoming) throw conflict(`A machine is migrating to host ${row.name}; wait until it has arrived.`);
+      await tx.delete(hosts).where(eq(hosts.id, hostId));
+      await hostEvent(record, actor, 'host.deleted', row, `Host ${row.name} was decommissioned.`);
       return row;
     });
   }

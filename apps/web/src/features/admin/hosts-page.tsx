@@ -2,10 +2,12 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
 import {
   ADMIN_HOSTS,
   ADMIN_PROVIDERS,
+  DELETE_HOST,
   REGISTER_HOST,
   SET_HOST_MAINTENANCE,
   UPDATE_HOST,
@@ -67,6 +69,8 @@ function Hosts() {
   const [maintenance, maintaining] = useMutation(SET_HOST_MAINTENANCE);
   const [update, updating] = useMutation(UPDATE_HOST);
   const [register, registering] = useMutation(REGISTER_HOST);
+  const [remove, removal] = useMutation(DELETE_HOST);
+  const [decommissioning, setDecommissioning] = useState<{ id: string; name: string } | null>(null);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [ratios, setRatios] = useState<RatioTexts>(NO_RATIOS);
   const [labelRows, setLabelRows] = useState<LabelRow[]>([]);
@@ -147,7 +151,7 @@ function Hosts() {
         </div>
       </div>
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
-      <ErrorMessage error={hosts.error ?? maintaining.error ?? updating.error} />
+      <ErrorMessage error={hosts.error ?? maintaining.error ?? updating.error ?? removal.error} />
       {hosts.loading && !hosts.data ? <Loading /> : null}
       {hosts.data && list.length === 0 ? (
         <EmptyState title="No host yet.">Register one below.</EmptyState>
@@ -203,7 +207,9 @@ function Hosts() {
                       {Math.round(percent(h.allocatedMemoryMiB, h.memoryMiB * h.ramAllocationRatio))}% RAM
                     </span>
                   </td>
-                  <td>{h.machines.length + h.otherMachines}</td>
+                  <td data-host-machines={h.machines.length + h.otherMachines}>
+                    {h.machines.length + h.otherMachines}
+                  </td>
                   <td>
                     {h.maintenance ? <span className="tag tag-warn">maintenance</span> : null}
                     {!h.enabled ? <span className="tag tag-grey">disabled</span> : null}
@@ -243,6 +249,18 @@ function Hosts() {
                       >
                         {h.enabled ? 'Disable' : 'Enable'}
                       </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger-outline"
+                        aria-label={`Decommission ${h.name}`}
+                        onClick={() => {
+                          setNotice(null);
+                          removal.reset();
+                          setDecommissioning({ id: h.id, name: h.name });
+                        }}
+                      >
+                        Decommission
+                      </button>
                     </div>
                   </td>
                 </tr>
@@ -251,6 +269,32 @@ function Hosts() {
           </table>
         </div>
       ) : null}
+      <ConfirmDialog
+        open={decommissioning !== null}
+        title={`Decommission ${decommissioning?.name ?? 'the host'}?`}
+        confirmLabel="Decommission"
+        danger
+        busy={removal.loading}
+        onCancel={() => setDecommissioning(null)}
+        onConfirm={() => {
+          const target = decommissioning;
+          setDecommissioning(null);
+          if (!target) return;
+          void remove({ variables: { input: { hostId: target.id } } })
+            .then(async () => {
+              setNotice({ tone: 'success', text: `${target.name} was decommissioned.` });
+              await hosts.refetch();
+            })
+            .catch(() => {
+              // Shown from `removal.error`.
+            });
+        }}
+      >
+        <p>
+          Levante stops placing machines there and forgets the host. Only a host without machines can be
+          decommissioned: migrate or delete them first.
+        </p>
+      </ConfirmDialog>
       {edited ? (
         <HostEditDialog
           key={edited.id}
