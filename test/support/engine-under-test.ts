@@ -48,10 +48,12 @@ export async function engineUnderTest(kind: TestDatabaseKind): Promise<EngineUnd
   const dataDir = mkdtempSync(join(tmpdir(), 'levante-engine-'));
   const masterKey = randomBytes(32);
   const engines: Engine[] = [];
+  // The engines are processes of one installation: they hear each other's events, as over Redis.
+  const bus = new InProcessEventBus();
   const make = (options: AnotherEngine = {}) => {
     const engine = createEngine({
       db: handle.db,
-      bus: new InProcessEventBus(),
+      bus,
       logger: pino({ level: 'silent' }),
       registry: options.registry ?? createConnectorRegistry(),
       masterKey,

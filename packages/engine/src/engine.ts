@@ -35,7 +35,7 @@ import { ProjectCommands } from './projects/project.commands.ts';
 import { ProjectQueries } from './projects/project.queries.ts';
 import { AccountCommands } from './providers/account.commands.ts';
 import { ConnectorPool } from './providers/connector-pool.ts';
-import { ProviderCommands } from './providers/provider.commands.ts';
+import { PROVIDER_UPDATED, ProviderCommands } from './providers/provider.commands.ts';
 import { ProviderQueries } from './providers/provider.queries.ts';
 import { QuotaCommands } from './quotas/quota.commands.ts';
 import { CredentialCipher } from './secrets/credential-cipher.ts';
@@ -65,7 +65,7 @@ export function createEngine(options: EngineOptions) {
   const pool = new ConnectorPool(db, registry, cipher, options.dataDir);
   const queue = new JobQueue(db);
   const userCommands = new UserCommands(db, uow);
-  const providers = new ProviderCommands(db, uow, registry);
+  const providers = new ProviderCommands(db, uow, registry, pool);
   const hostIndexes = new HostIndexCache();
   const hosts = new HostCommands(db, uow, registry, hostIndexes);
   const reconciler = new MachineReconciler(
@@ -78,6 +78,13 @@ export function createEngine(options: EngineOptions) {
   );
   const accounts = new AccountCommands(db, uow, registry, pool, cipher, reconciler);
   const convergence = new MachineConvergence(uow, queue, hostIndexes);
+  // A provider's new endpoint or settings reach every process through the bus: each reconnects.
+  const stopReconnecting = bus.subscribe((event) => {
+    if (event.type !== PROVIDER_UPDATED || event.after?.reconnect !== true) return;
+    pool.forgetProvider(event.subjectId).catch((error: unknown) => {
+      logger.error({ err: error, providerId: event.subjectId }, 'reconnecting to a changed provider failed');
+    });
+  });
   const worker = new Worker(
     {
       db,
@@ -144,6 +151,7 @@ export function createEngine(options: EngineOptions) {
         });
       }),
     async close(): Promise<void> {
+      stopReconnecting();
       await reconciler.stop();
       await worker.stop();
       await pool.close();

@@ -34,6 +34,22 @@ export class SetProviderVisibilityInput {
   projectIds?: string[] | null;
 }
 
+@InputType({ description: 'Only what is given changes.' })
+export class UpdateProviderInput {
+  @Field(() => ID)
+  providerId!: string;
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+  @Field(() => String, { nullable: true, description: 'Null removes the endpoint.' })
+  endpoint?: string | null;
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'What changes in the connector settings, as a JSON merge patch (RFC 7396): objects merge, null removes a key, anything else replaces it.',
+  })
+  settings?: Record<string, unknown> | null;
+}
+
 @InputType()
 export class AddProviderAccountInput {
   @Field(() => ID)

@@ -1,7 +1,7 @@
 import { fromGlobalId } from '@levante/domain';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { type Context, requireActor } from '../graphql/context.ts';
-import { RegisterProviderInput, SetProviderVisibilityInput } from './provider.inputs.ts';
+import { RegisterProviderInput, SetProviderVisibilityInput, UpdateProviderInput } from './provider.inputs.ts';
 import {
   CapabilitiesNode,
   LocationNode,
@@ -61,6 +61,26 @@ export class ProviderResolver {
       projectIds: (input.projectIds ?? []).map((id) => fromGlobalId('Project', id, 'projectIds')),
       settings: input.settings ?? {},
     });
+    return toProviderNode(provider);
+  }
+
+  @Mutation(() => ProviderNode, {
+    description:
+      "Renames a provider, or changes its endpoint or connector settings; its accounts reconnect with them (refresh an account's catalog to see new locations, images or configurations). Platform admins only.",
+  })
+  async updateProvider(
+    @Arg('input', () => UpdateProviderInput) input: UpdateProviderInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProviderNode> {
+    const provider = await ctx.engine.providers.update(
+      requireActor(ctx),
+      fromGlobalId('Provider', input.providerId, 'providerId'),
+      {
+        ...(input.name == null ? {} : { name: input.name }),
+        ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
+        ...(input.settings == null ? {} : { settings: input.settings }),
+      },
+    );
     return toProviderNode(provider);
   }
 

@@ -11,6 +11,8 @@ import type { CredentialCipher } from '../secrets/credential-cipher.ts';
  */
 export class ConnectorPool {
   readonly #connections = new Map<string, Promise<Connector>>();
+  /** The provider of each account connected (known once its connection is being opened). */
+  readonly #providerOf = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -50,7 +52,21 @@ export class ConnectorPool {
   async forget(accountId: string): Promise<void> {
     const connection = this.#connections.get(accountId);
     this.#connections.delete(accountId);
+    this.#providerOf.delete(accountId);
     await connection?.then((c) => c.close()).catch(() => {});
+  }
+
+  /**
+   * Closes the connections to a provider's accounts (and those still being
+   * opened, whose provider may be it); the next use opens them with its new
+   * settings. They leave the pool at once, before this resolves.
+   */
+  forgetProvider(providerId: string): Promise<void> {
+    const accounts = [...this.#connections.keys()].filter((accountId) => {
+      const provider = this.#providerOf.get(accountId);
+      return provider === undefined || provider === providerId;
+    });
+    return Promise.all(accounts.map((accountId) => this.forget(accountId))).then(() => {});
   }
 
   async close(): Promise<void> {
@@ -64,6 +80,7 @@ export class ConnectorPool {
       .innerJoin(providers, eq(providers.id, providerAccounts.providerId))
       .where(eq(providerAccounts.id, accountId));
     if (!row) throw notFound('Provider account');
+    this.#providerOf.set(accountId, row.provider.id);
     return this.connectWith(row.provider, this.cipher.decrypt(row.account.credentials), accountId);
   }
 }

@@ -1,29 +1,57 @@
 import type { ConnectorRegistry } from '@levante/connector-api';
-import { type Database, type ProviderRow, projects, providerProjects, providers } from '@levante/db';
+import {
+  type Database,
+  type ProviderRow,
+  projects,
+  providerProjects,
+  providers,
+  uniqueViolation,
+} from '@levante/db';
 import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
 import { eq, inArray } from 'drizzle-orm';
+import { apply as applyMergePatch } from 'json-merge-patch';
 import { z } from 'zod';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
+import type { ConnectorPool } from './connector-pool.ts';
+
+const providerName = z
+  .string()
+  .trim()
+  .min(2, 'A provider name needs at least 2 characters.')
+  .max(64, 'A provider name can have at most 64 characters.');
+const endpoint = z.url('The endpoint must be a URL.').max(500);
 
 const registerProviderSchema = z.object({
   kind: z.string().min(1, 'Choose a provider kind.').max(40),
-  name: z
-    .string()
-    .trim()
-    .min(2, 'A provider name needs at least 2 characters.')
-    .max(64, 'A provider name can have at most 64 characters.'),
-  endpoint: z.url('The endpoint must be a URL.').max(500).nullish(),
+  name: providerName,
+  endpoint: endpoint.nullish(),
   visibility: z.enum(['all', 'projects']).default('all'),
   projectIds: z.array(z.uuid()).max(1000).default([]),
   settings: z.record(z.string(), z.unknown()).default({}),
 });
+
+/**
+ * Absent: unchanged; an endpoint of null removes it. `settings` is a JSON
+ * merge patch (RFC 7396) of the current settings: objects merge, null
+ * removes a key, anything else replaces it; so an admin changes one setting
+ * without restating (or seeing) the others.
+ */
+const updateProviderSchema = z.object({
+  name: providerName.optional(),
+  endpoint: endpoint.nullish(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The event type that says a provider changed; `after.reconnect` when its connections must be opened again. */
+export const PROVIDER_UPDATED = 'provider.updated';
 
 export class ProviderCommands {
   constructor(
     private readonly db: Database,
     private readonly uow: UnitOfWork,
     private readonly registry: ConnectorRegistry,
+    private readonly pool: ConnectorPool,
   ) {}
 
   /** Registers a provider; platform admins only. Settings are checked by the connector's schema. */
@@ -70,6 +98,70 @@ export class ProviderCommands {
       });
       return provider;
     });
+  }
+
+  /**
+   * Renames a provider, or changes its endpoint or its connector settings
+   * (a merge patch of them, checked by the connector's schema). Connections
+   * to it are opened again, in every process of the installation (see
+   * `PROVIDER_UPDATED`), so the next call uses the new endpoint and settings;
+   * the accounts' catalogs are read again by `refreshCatalog`.
+   */
+  async update(
+    actor: Actor,
+    providerId: string,
+    input: z.input<typeof updateProviderSchema>,
+  ): Promise<ProviderRow> {
+    assertPlatformAdmin(actor);
+    const data = validate(updateProviderSchema, input);
+    const [current] = await this.db.select().from(providers).where(eq(providers.id, providerId));
+    if (!current) throw notFound('Provider');
+    const settings =
+      data.settings === undefined
+        ? current.settings
+        : (validate(
+            (await this.registry.get(current.kind)).settingsSchema,
+            applyMergePatch(structuredClone(current.settings), data.settings),
+            'settings',
+          ) as Record<string, unknown>);
+    const endpointAfter = data.endpoint === undefined ? current.endpoint : data.endpoint;
+    const reconnect =
+      endpointAfter !== current.endpoint || JSON.stringify(settings) !== JSON.stringify(current.settings);
+    let updated: ProviderRow;
+    try {
+      updated = await this.uow.run(async (tx, record) => {
+        const [provider] = await tx
+          .update(providers)
+          .set({ name: data.name ?? current.name, endpoint: endpointAfter, settings, updatedAt: new Date() })
+          .where(eq(providers.id, providerId))
+          .returning();
+        if (!provider) throw notFound('Provider');
+        const changes = [
+          provider.name !== current.name ? `renamed from ${current.name}` : null,
+          endpointAfter !== current.endpoint ? `endpoint ${endpointAfter ?? 'removed'}` : null,
+          reconnect && endpointAfter === current.endpoint ? 'new settings' : null,
+        ].filter((change) => change !== null);
+        await record({
+          type: PROVIDER_UPDATED,
+          actor,
+          projectId: null,
+          subjectType: 'Provider',
+          subjectId: providerId,
+          summary: `Provider ${provider.name} was changed${changes.length ? `: ${changes.join(', ')}` : ''}.`,
+          before: { name: current.name, endpoint: current.endpoint },
+          after: { name: provider.name, endpoint: provider.endpoint, reconnect },
+        });
+        return provider;
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === 'providers_name_key') {
+        throw conflict(`A provider named "${data.name}" already exists.`, 'name');
+      }
+      throw error;
+    }
+    // This process at once; the others when they hear the event.
+    if (reconnect) await this.pool.forgetProvider(providerId);
+    return updated;
   }
 
   /** Changes who may use a provider. Accounts already brought stay. */
