@@ -588,6 +588,33 @@ describe('the web console, in Chromium', () => {
     expect(await row.locator('[data-cell=reconciled]').textContent()).not.toContain('not yet');
   }, 60_000);
 
+  it('edits a provider: a setting its connector refuses is shown at the field, then a rename and a setting are saved', async () => {
+    await nav(admin, 'Providers');
+    await admin
+      .locator('tr[data-provider="Levante local"]')
+      .getByRole('button', { name: 'Edit Levante local' })
+      .click();
+    const dialog = admin.getByRole('dialog', { name: 'Edit Levante local' });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    const settings = dialog.getByLabel('Settings to change (JSON, optional)');
+    await settings.fill('{"bootDelayMs": -5}');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => settings.getAttribute('aria-invalid'), LIVE).toBe('true');
+    expect(await dialog.isVisible()).toBe(true);
+
+    await dialog.getByLabel('Name').fill('Levante lab');
+    await settings.fill('{"bootDelayMs": 200}');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(
+        () => admin.getByText('Saved Levante lab: its accounts reconnect with the new settings.').isVisible(),
+        LIVE,
+      )
+      .toBe(true);
+    expect(await admin.locator('tr[data-provider="Levante lab"]').isVisible()).toBe(true);
+    expect(await admin.locator('tr[data-provider="Levante local"]').count()).toBe(0);
+  }, 60_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

@@ -143,27 +143,34 @@ export interface AdminProvider {
   locations: Location[];
 }
 
-export const ADMIN_PROVIDERS: TypedDocumentNode<{ providers: AdminProvider[] }, Record<string, never>> = gql`
-  query AdminProviders {
-    providers {
+const ADMIN_PROVIDER_FIELDS = gql`
+  fragment AdminProviderFields on Provider {
+    id
+    name
+    kind
+    endpoint
+    visibility
+    createdAt
+    capabilities {
+      ...CapabilitiesFields
+    }
+    locations {
       id
-      name
       kind
-      endpoint
-      visibility
-      createdAt
-      capabilities {
-        ...CapabilitiesFields
-      }
-      locations {
-        id
-        kind
-        name
-        ref
-      }
+      name
+      ref
     }
   }
   ${CAPABILITIES_FIELDS}
+`;
+
+export const ADMIN_PROVIDERS: TypedDocumentNode<{ providers: AdminProvider[] }, Record<string, never>> = gql`
+  query AdminProviders {
+    providers {
+      ...AdminProviderFields
+    }
+  }
+  ${ADMIN_PROVIDER_FIELDS}
 `;
 
 export const ADD_PROVIDER_ACCOUNT: TypedDocumentNode<
@@ -377,6 +384,19 @@ export const SET_PROVIDER_VISIBILITY: TypedDocumentNode<
       visibility
     }
   }
+`;
+
+/** Only what is given changes; `settings` is a JSON merge patch of the connector's settings. */
+export const UPDATE_PROVIDER: TypedDocumentNode<
+  { updateProvider: AdminProvider },
+  { input: { providerId: string; name?: string; endpoint?: string | null; settings?: JsonObject } }
+> = gql`
+  mutation UpdateProvider($input: UpdateProviderInput!) {
+    updateProvider(input: $input) {
+      ...AdminProviderFields
+    }
+  }
+  ${ADMIN_PROVIDER_FIELDS}
 `;
 
 /** A host's labels: key → value strings the scheduler's label filter matches. */

@@ -3,23 +3,19 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { ErrorMessage, Loading, Notice } from '@/components/feedback';
-import { ADMIN_PROVIDERS, PROVIDER_KINDS, REGISTER_PROVIDER, SET_PROVIDER_VISIBILITY } from '@/graphql/admin';
-import type { JsonObject, ProviderVisibility } from '@/graphql/types';
+import {
+  ADMIN_PROVIDERS,
+  type AdminProvider,
+  PROVIDER_KINDS,
+  REGISTER_PROVIDER,
+  SET_PROVIDER_VISIBILITY,
+} from '@/graphql/admin';
+import type { ProviderVisibility } from '@/graphql/types';
 import { formatDateTime } from '@/lib/format';
 import { useProject } from '@/lib/project';
 import { AdminOnly } from './admin-guard';
-
-function parseSettings(text: string): { value: JsonObject | null; problem: string | null } {
-  if (!text.trim()) return { value: null, problem: null };
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      return { value: null, problem: 'Settings are a JSON object, e.g. {"driver": "sim"}.' };
-    return { value: parsed as JsonObject, problem: null };
-  } catch {
-    return { value: null, problem: 'This is not valid JSON.' };
-  }
-}
+import { ProviderEditDialog } from './provider-edit-dialog';
+import { parseSettings } from './settings-json';
 
 function Providers() {
   const { projects } = useProject();
@@ -35,6 +31,7 @@ function Providers() {
   const [settings, setSettings] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [editing, setEditing] = useState<AdminProvider | null>(null);
   const parsed = parseSettings(settings);
 
   async function submit(event: FormEvent) {
@@ -90,11 +87,14 @@ function Providers() {
                 <th>Capabilities</th>
                 <th>Visibility</th>
                 <th>Registered</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {providers.data.providers.map((p) => (
-                <tr key={p.id}>
+                <tr key={p.id} data-provider={p.name}>
                   <td>{p.name}</td>
                   <td>{p.kind}</td>
                   <td className="mono">{p.endpoint ?? '—'}</td>
@@ -124,11 +124,35 @@ function Providers() {
                     )}
                   </td>
                   <td>{formatDateTime(p.createdAt)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-label={`Edit ${p.name}`}
+                      onClick={() => {
+                        setNotice(null);
+                        setEditing(p);
+                      }}
+                    >
+                      Edit
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      ) : null}
+      {editing ? (
+        <ProviderEditDialog
+          key={editing.id}
+          provider={editing}
+          onDone={(done) => {
+            setNotice(done);
+            setEditing(null);
+          }}
+          onClose={() => setEditing(null)}
+        />
       ) : null}
       <form className="panel stack" style={{ marginTop: 16, maxWidth: 560 }} onSubmit={submit} noValidate>
         <h2>Register a provider</h2>
