@@ -3,7 +3,14 @@ import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import type { Actor } from '@levante/domain';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
+import {
+  buildSite,
+  type EngineUnderTest,
+  engineUnderTest,
+  machineOn,
+  type Site,
+  signedInUser,
+} from '../support/engine-under-test.ts';
 import { refusal } from '../support/refusal.ts';
 
 /** Machines the site ran before Levante: listed per account, and adopted into a project. */
@@ -27,14 +34,7 @@ describe.each(TEST_DATABASE_KINDS)('adopting machines Levante did not create, on
   beforeAll(async () => {
     subject = await engineUnderTest(kind);
     site = await buildSite(subject, { hosts: 2, settings: { existing: EXISTING } });
-    await subject.engine.users.create(subject.admin, {
-      username: 'stranger',
-      password: 'a long enough password',
-      mustChangePassword: false,
-    });
-    stranger = (
-      await subject.engine.auth.login({ username: 'stranger', password: 'a long enough password' }, 't')
-    ).actor;
+    stranger = await signedInUser(subject, 'stranger');
   }, 60_000);
   afterAll(() => subject?.close());
 
@@ -59,14 +59,10 @@ describe.each(TEST_DATABASE_KINDS)('adopting machines Levante did not create, on
     )[0]!;
 
   it('lists the machines the site runs without Levante, and none that Levante manages', async () => {
-    const { machine } = await subject.engine.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name: 'made-by-levante',
-    });
+    const { machine } = await subject.engine.machines.create(
+      subject.admin,
+      machineOn(site, 'made-by-levante'),
+    );
     await drain();
     expect(machine.state).toBe('CREATING');
     const listed = await unmanaged();

@@ -3,7 +3,14 @@ import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import type { Actor } from '@levante/domain';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
+import {
+  buildSite,
+  type EngineUnderTest,
+  engineUnderTest,
+  machineOn,
+  type Site,
+  signedInUser,
+} from '../support/engine-under-test.ts';
 import { refusal } from '../support/refusal.ts';
 
 describe.each(TEST_DATABASE_KINDS)('decommissioning a host, on %s', (kind) => {
@@ -14,14 +21,7 @@ describe.each(TEST_DATABASE_KINDS)('decommissioning a host, on %s', (kind) => {
   beforeAll(async () => {
     subject = await engineUnderTest(kind);
     site = await buildSite(subject, { hosts: 2 });
-    const { engine, admin } = subject;
-    await engine.users.create(admin, {
-      username: 'member',
-      password: 'a long enough password',
-      mustChangePassword: false,
-    });
-    await engine.memberships.add(admin, site.projectId, { username: 'member', role: 'owner' });
-    member = (await engine.auth.login({ username: 'member', password: 'a long enough password' }, 't')).actor;
+    member = await signedInUser(subject, 'member', { projectId: site.projectId, role: 'owner' });
   }, 60_000);
   afterAll(() => subject?.close());
 
@@ -37,12 +37,7 @@ describe.each(TEST_DATABASE_KINDS)('decommissioning a host, on %s', (kind) => {
     )[0];
   const create = async (name: string, hostId: string) => {
     const { machine } = await subject.engine.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name,
+      ...machineOn(site, name),
       hostId,
     });
     await drain();
@@ -96,14 +91,7 @@ describe.each(TEST_DATABASE_KINDS)('decommissioning a host, on %s', (kind) => {
     // The placement index forgot it: the next machine goes to the host that is left.
     const next = await create('after', (await hostNamed('paris-2'))!.id);
     expect(next.hostId).toBe((await hostNamed('paris-2'))!.id);
-    const anywhere = await subject.engine.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name: 'anywhere',
-    });
+    const anywhere = await subject.engine.machines.create(subject.admin, machineOn(site, 'anywhere'));
     expect(anywhere.machine.hostId).toBe((await hostNamed('paris-2'))!.id);
   });
 

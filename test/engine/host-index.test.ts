@@ -3,7 +3,13 @@ import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import type { Engine } from '@levante/engine';
 import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
+import {
+  buildSite,
+  type EngineUnderTest,
+  engineUnderTest,
+  machineOn,
+  type Site,
+} from '../support/engine-under-test.ts';
 import { refusal } from '../support/refusal.ts';
 
 /**
@@ -26,14 +32,7 @@ describe.each(TEST_DATABASE_KINDS)('placement from the kept host index, two repl
     while (await engine.worker.runOnce()) {}
   };
   const create = async (engine: Engine, site: Site, name: string) => {
-    const { machine } = await engine.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name,
-    });
+    const { machine } = await engine.machines.create(subject.admin, machineOn(site, name));
     return machine;
   };
   /** Each host of the site: [name, allocated vCPUs, vCPUs the live machines on it hold]. */

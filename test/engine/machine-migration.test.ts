@@ -5,7 +5,14 @@ import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import type { Engine } from '@levante/engine';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
+import {
+  buildSite,
+  type EngineUnderTest,
+  engineUnderTest,
+  machineOn,
+  type Site,
+} from '../support/engine-under-test.ts';
+import { localRegistryWith, untilStopped } from '../support/local-registry-with.ts';
 import { refusal } from '../support/refusal.ts';
 
 /** The local connector as registered, with `migrate` declared false. */
@@ -24,28 +31,12 @@ const nextMove = () =>
   });
 
 /** The local connector, except that the worker "dies" right after the provider moved a machine. */
-const dyingAfterMigrate = new ConnectorRegistry().register('local', async () => ({
-  ...localConnectorFactory,
-  connect: async (context) => {
-    const real = await localConnectorFactory.connect(context);
-    return new Proxy(real, {
-      get(target, property) {
-        if (property === 'migrateMachine') {
-          return async (...args: Parameters<NonNullable<Connector['migrateMachine']>>) => {
-            await real.migrateMachine!(...args);
-            providerMoved();
-            // Hangs until the worker is stopped: it never records what the provider did.
-            const signal = args[2]?.signal;
-            return new Promise((_, reject) => {
-              if (signal?.aborted) reject(signal.reason);
-              else signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-            });
-          };
-        }
-        const value = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+const dyingAfterMigrate = localRegistryWith((real) => ({
+  migrateMachine: async (...args: Parameters<NonNullable<Connector['migrateMachine']>>) => {
+    await real.migrateMachine!(...args);
+    providerMoved();
+    // It never records what the provider did.
+    return untilStopped(args[2]?.signal);
   },
 }));
 
@@ -60,12 +51,7 @@ describe.each(TEST_DATABASE_KINDS)('live migration in the engine on %s', (kind) 
   };
   const create = async (name: string, host: string, placementGroupId: string | null = null) => {
     const { machine } = await subject.engine.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name,
+      ...machineOn(site, name),
       hostId: hostIds[host]!,
       placementGroupId,
     });

@@ -2,7 +2,13 @@ import { events, machines, projects } from '@levante/db';
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
+import {
+  buildSite,
+  type EngineUnderTest,
+  engineUnderTest,
+  machineOn,
+  type Site,
+} from '../support/engine-under-test.ts';
 import { refusal } from '../support/refusal.ts';
 
 /** A project goes only once nothing of it runs or is used by others; what it ran stays in the activity log. */
@@ -24,14 +30,7 @@ describe.each(TEST_DATABASE_KINDS)('deleting a project on %s', (kind) => {
 
   it('refuses while the project has machines, and while it brought an account, naming them', async () => {
     const { engine, admin } = subject;
-    const { machine } = await engine.machines.create(admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name: 'web',
-    });
+    const { machine } = await engine.machines.create(admin, machineOn(site, 'web'));
     await drain();
 
     const running = await refusal(engine.projects.delete(admin, site.projectId));

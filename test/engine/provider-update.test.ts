@@ -8,7 +8,9 @@ import {
   type EngineUnderTest,
   engineUnderTest,
   FAST_SITE,
+  machineOn,
   type Site,
+  signedInUser,
 } from '../support/engine-under-test.ts';
 import { refusal } from '../support/refusal.ts';
 
@@ -23,14 +25,7 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider, on %s', (kind) => {
     await buildSite(subject, { hosts: 0 }).then(async (other) =>
       subject.engine.providers.update(subject.admin, other.providerId, { name: 'taken-name' }),
     );
-    const { engine, admin } = subject;
-    await engine.users.create(admin, {
-      username: 'member',
-      password: 'a long enough password',
-      mustChangePassword: false,
-    });
-    await engine.memberships.add(admin, site.projectId, { username: 'member', role: 'owner' });
-    member = (await engine.auth.login({ username: 'member', password: 'a long enough password' }, 't')).actor;
+    member = await signedInUser(subject, 'member', { projectId: site.projectId, role: 'owner' });
   }, 60_000);
   afterAll(() => subject?.close());
 
@@ -38,14 +33,7 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider, on %s', (kind) => {
     (await subject.handle.db.select().from(providers).where(eq(providers.id, site.providerId)))[0]!;
   /** A machine created and run to the end by `engine`'s worker: its final state and error. */
   const run = async (engine: EngineUnderTest['engine'], name: string) => {
-    const { machine } = await subject.engine.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name,
-    });
+    const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, name));
     while (await engine.worker.runOnce()) {}
     return (await subject.engine.machineQueries.byId(subject.admin, machine.id)).machine;
   };

@@ -3,7 +3,13 @@ import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import { LevanteError } from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type EngineUnderTest, engineUnderTest, type Site } from '../support/engine-under-test.ts';
+import {
+  buildSite,
+  type EngineUnderTest,
+  engineUnderTest,
+  machineOn,
+  type Site,
+} from '../support/engine-under-test.ts';
 
 describe.each(TEST_DATABASE_KINDS)('quotas under concurrent requests on %s', (kind) => {
   let subject: EngineUnderTest;
@@ -23,16 +29,7 @@ describe.each(TEST_DATABASE_KINDS)('quotas under concurrent requests on %s', (ki
       storageGiB: null,
     });
     const results = await Promise.allSettled(
-      Array.from({ length: 100 }, (_, i) =>
-        engine.machines.create(admin, {
-          projectId: site.projectId,
-          accountId: site.accountId,
-          locationId: site.locationId,
-          imageId: site.imageId,
-          configurationId: site.configurationId,
-          name: `burst-${i}`,
-        }),
-      ),
+      Array.from({ length: 100 }, (_, i) => engine.machines.create(admin, machineOn(site, `burst-${i}`))),
     );
     const accepted = results.filter((r) => r.status === 'fulfilled');
     const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as LevanteError] : []));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Connector, ConnectorError, ConnectorRegistry } from '@levante/connector-api';
+import { type Connector, ConnectorError } from '@levante/connector-api';
 import { localConnectorFactory } from '@levante/connector-local';
 import { events, hosts, machines, providerAccounts } from '@levante/db';
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
@@ -11,26 +11,17 @@ import {
   type EngineUnderTest,
   engineUnderTest,
   FAST_SITE,
+  machineOn,
   type Site,
+  signedInUser,
 } from '../support/engine-under-test.ts';
+import { localRegistryWith } from '../support/local-registry-with.ts';
 import { refusal } from '../support/refusal.ts';
 
 /** The local connector whose provider cannot be reached for listings. */
-const unreachable = new ConnectorRegistry().register('local', async () => ({
-  ...localConnectorFactory,
-  connect: async (context) => {
-    const real = await localConnectorFactory.connect(context);
-    return new Proxy(real, {
-      get(target, property) {
-        if (property === 'listMachines') {
-          return () => {
-            throw new ConnectorError('ProviderUnavailable', 'The site does not answer.');
-          };
-        }
-        const value = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    }) as Connector;
+const unreachable = localRegistryWith(() => ({
+  listMachines: () => {
+    throw new ConnectorError('ProviderUnavailable', 'The site does not answer.');
   },
 }));
 
@@ -43,19 +34,8 @@ describe.each(TEST_DATABASE_KINDS)('machines changed outside Levante, on %s', (k
   beforeAll(async () => {
     subject = await engineUnderTest(kind);
     site = await buildSite(subject, { hosts: 1 });
-    const { engine, admin } = subject;
-    for (const username of ['viewer', 'stranger']) {
-      await engine.users.create(admin, {
-        username,
-        password: 'a long enough password',
-        mustChangePassword: false,
-      });
-    }
-    await engine.memberships.add(admin, site.projectId, { username: 'viewer', role: 'viewer' });
-    const login = async (username: string) =>
-      (await engine.auth.login({ username, password: 'a long enough password' }, 't')).actor;
-    viewer = await login('viewer');
-    stranger = await login('stranger');
+    viewer = await signedInUser(subject, 'viewer', { projectId: site.projectId, role: 'viewer' });
+    stranger = await signedInUser(subject, 'stranger');
   }, 60_000);
   afterAll(() => subject?.close());
 
@@ -100,14 +80,7 @@ describe.each(TEST_DATABASE_KINDS)('machines changed outside Levante, on %s', (k
     });
 
   const started = async (name: string) => {
-    const { machine } = await subject.engine.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name,
-    });
+    const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, name));
     await drain();
     const row = await machineRow(machine.id);
     expect(row.state).toBe('STARTED');

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { type Connector, ConnectorRegistry } from '@levante/connector-api';
 import { localConnectorFactory } from '@levante/connector-local';
 import { jobs, machines } from '@levante/db';
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
@@ -10,36 +9,16 @@ import {
   type EngineUnderTest,
   engineUnderTest,
   FAST_SITE,
+  machineOn,
   type Site,
 } from '../support/engine-under-test.ts';
-
-/** Wraps a connector, replacing some of its methods. */
-function override(connector: Connector, methods: Partial<Connector>): Connector {
-  return new Proxy(connector, {
-    get(target, property) {
-      if (property in methods) return methods[property as keyof Connector];
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
+import { localRegistryWith, untilStopped } from '../support/local-registry-with.ts';
 
 /** The local connector, except that the worker "dies" right after the provider accepted a machine. */
-const dyingAfterCreate = new ConnectorRegistry().register('local', async () => ({
-  ...localConnectorFactory,
-  connect: async (context) => {
-    const real = await localConnectorFactory.connect(context);
-    return override(real, {
-      createMachine: async (spec, options) => {
-        await real.createMachine(spec, options);
-        // Under load the worker may be stopped before the provider answers: then it is dead already.
-        return new Promise((_, reject) => {
-          const { signal } = options;
-          if (signal?.aborted) reject(signal.reason);
-          else signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-        });
-      },
-    });
+const dyingAfterCreate = localRegistryWith((real) => ({
+  createMachine: async (spec, options) => {
+    await real.createMachine(spec, options);
+    return untilStopped(options.signal);
   },
 }));
 
@@ -54,14 +33,7 @@ describe.each(TEST_DATABASE_KINDS)('a worker killed in the middle of a job, on %
 
   it('has its job completed exactly once by another worker, without a duplicate machine', async () => {
     const doomed = subject.another({ registry: dyingAfterCreate });
-    const { machine } = await doomed.machines.create(subject.admin, {
-      projectId: site.projectId,
-      accountId: site.accountId,
-      locationId: site.locationId,
-      imageId: site.imageId,
-      configurationId: site.configurationId,
-      name: 'survivor',
-    });
+    const { machine } = await doomed.machines.create(subject.admin, machineOn(site, 'survivor'));
     const stuck = doomed.worker.runOnce();
     const accountDir = join(subject.dataDir, 'accounts', site.accountId);
     const listManaged = async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ConnectorRegistry } from '@levante/connector-api';
 import type { DatabaseHandle } from '@levante/db';
 import { openTestDatabase, type TestDatabaseKind } from '@levante/db/testing';
-import type { Actor } from '@levante/domain';
+import type { Actor, ProjectRole } from '@levante/domain';
 import { createEngine, type Engine, InProcessEventBus, type WorkerOptions } from '@levante/engine';
 import pino from 'pino';
 import { createConnectorRegistry } from '../../apps/api/src/server/connector-registry.ts';
@@ -136,4 +136,30 @@ export async function buildSite(
     imageId: images.find((i) => i.ref === 'debian-12')!.id,
     configurationId: configurations.find((c) => c.ref === 'small')!.id,
   };
+}
+
+/** What `machines.create` needs for a small Debian machine named `name` on the site. */
+export function machineOn(site: Site, name: string) {
+  return {
+    projectId: site.projectId,
+    accountId: site.accountId,
+    locationId: site.locationId,
+    imageId: site.imageId,
+    configurationId: site.configurationId,
+    name,
+  };
+}
+
+const USER_PASSWORD = 'a long enough password';
+
+/** Another user, signed in; with `role` in the project when `member` is given, else in none. */
+export async function signedInUser(
+  subject: EngineUnderTest,
+  username: string,
+  member?: { readonly projectId: string; readonly role: ProjectRole },
+): Promise<Actor> {
+  const { engine, admin } = subject;
+  await engine.users.create(admin, { username, password: USER_PASSWORD, mustChangePassword: false });
+  if (member) await engine.memberships.add(admin, member.projectId, { username, role: member.role });
+  return (await engine.auth.login({ username, password: USER_PASSWORD }, 'test')).actor;
 }
