@@ -24,8 +24,9 @@ export async function openEngine(
   logger: Logger,
   options: { worker?: Partial<WorkerOptions> } = {},
 ): Promise<OpenedEngine> {
+  const masterKey = loadMasterKey(config.home, config.masterKey);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.home, 'db') });
-  const shared = await sharedServicesFor(config, logger).catch(async (error: unknown) => {
+  const shared = await sharedServicesFor(config, masterKey, logger).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
@@ -35,7 +36,7 @@ export async function openEngine(
     loginThrottle: shared.loginThrottle,
     logger,
     registry: createConnectorRegistry(),
-    masterKey: loadMasterKey(config.home, config.masterKey),
+    masterKey,
     dataDir: config.home,
     reconcileIntervalMs: config.reconcileIntervalMs,
     ...(options.worker ? { worker: options.worker } : {}),

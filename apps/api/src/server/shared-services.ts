@@ -10,7 +10,6 @@ import {
 } from '@levante/engine';
 import type { Logger } from 'pino';
 import type { LevanteConfig } from '../config.ts';
-import { loadMasterKey } from './master-key.ts';
 
 /** What the processes of one installation (API servers, workers) share. */
 export interface SharedServices {
@@ -22,15 +21,20 @@ export interface SharedServices {
 /**
  * With REDIS_URL, Redis carries events to every process and counts failed
  * logins for all of them; without it, both stay in this process, which is
- * all the embedded default has.
+ * all the embedded default has. The master key names the installation's
+ * channel and keys.
  */
-export async function sharedServicesFor(config: LevanteConfig, logger: Logger): Promise<SharedServices> {
+export async function sharedServicesFor(
+  config: LevanteConfig,
+  masterKey: Buffer,
+  logger: Logger,
+): Promise<SharedServices> {
   const onError = (error: unknown) => logger.error({ err: error }, 'Redis or an event listener failed');
   if (!config.redisUrl) {
     const bus = new InProcessEventBus(onError);
     return { bus, loginThrottle: new MemoryLoginThrottle(), close: () => bus.close() };
   }
-  const namespace = redisNamespaceFor(loadMasterKey(config.home, config.masterKey));
+  const namespace = redisNamespaceFor(masterKey);
   // A subscribing connection can send nothing else: commands and publishes go through the other.
   const publisher = await connectRedis(config.redisUrl, onError);
   const subscriber = await connectRedis(config.redisUrl, onError).catch(async (error: unknown) => {
