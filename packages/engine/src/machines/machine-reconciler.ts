@@ -72,8 +72,14 @@ export class MachineReconciler {
   start(): void {
     if (this.intervalMs <= 0 || this.#timer) return;
     this.#stopping = new AbortController();
+    let busy = false;
     const round = () => {
-      this.#round = this.#round.then(() => this.#reconcileDue());
+      // A round slower than the tick is not queued behind: the next tick looks again.
+      if (busy) return;
+      busy = true;
+      this.#round = this.#reconcileDue().finally(() => {
+        busy = false;
+      });
     };
     this.#timer = setInterval(round, Math.max(1_000, Math.min(this.intervalMs / 4, 15_000)));
     this.#timer.unref();
