@@ -615,6 +615,26 @@ describe('the web console, in Chromium', () => {
     expect(await admin.locator('tr[data-provider="Levante local"]').count()).toBe(0);
   }, 60_000);
 
+  it('renames a machine: an invalid name is refused at the field, a valid one shows at once', async () => {
+    await nav(admin, 'Machines');
+    await admin.locator('tr[data-machine="legacy-web"]').getByRole('link', { name: 'legacy-web' }).click();
+    await expect.poll(() => admin.getByRole('heading', { name: /^legacy-web/ }).isVisible(), LIVE).toBe(true);
+    await admin.getByRole('button', { name: 'Rename legacy-web' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Rename legacy-web' });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    const name = dialog.getByLabel('Machine name');
+    await name.fill('no spaces allowed');
+    await dialog.getByRole('button', { name: 'Rename', exact: true }).click();
+    await expect.poll(() => name.getAttribute('aria-invalid'), LIVE).toBe('true');
+
+    await name.fill('legacy-web-renamed');
+    await dialog.getByRole('button', { name: 'Rename', exact: true }).click();
+    await expect.poll(() => dialog.count(), LIVE).toBe(0);
+    await expect
+      .poll(() => admin.getByRole('heading', { name: /^legacy-web-renamed/ }).isVisible(), LIVE)
+      .toBe(true);
+  }, 60_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

@@ -33,6 +33,14 @@ export class MachineActionInput {
 }
 
 @InputType()
+export class RenameMachineInput {
+  @Field(() => ID)
+  machineId!: string;
+  @Field(() => String)
+  name!: string;
+}
+
+@InputType()
 export class MigrateMachineInput {
   @Field(() => ID)
   machineId!: string;

@@ -16,6 +16,7 @@ import {
   MachineActionInput,
   MachineFilter,
   MigrateMachineInput,
+  RenameMachineInput,
 } from './compute.inputs.ts';
 import {
   JobNode,
@@ -128,6 +129,23 @@ export class MachineResolver {
       userData: input.userData ?? null,
     });
     return { machine: toMachineNode(item), job: toJobNode(job) };
+  }
+
+  @Mutation(() => MachineNode, {
+    description:
+      "Renames a machine in Levante (the provider keeps its own name for it). A name the project's machines use is refused (CONFLICT).",
+  })
+  async renameMachine(
+    @Arg('input', () => RenameMachineInput) input: RenameMachineInput,
+    @Ctx() ctx: Context,
+  ): Promise<MachineNode> {
+    const actor = requireActor(ctx);
+    const machine = await ctx.engine.machines.rename(
+      actor,
+      fromGlobalId('Machine', input.machineId, 'machineId'),
+      input.name,
+    );
+    return toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id));
   }
 
   @Mutation(() => MachinePayload, {

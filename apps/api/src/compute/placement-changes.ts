@@ -4,6 +4,7 @@ import type { PlacementChangeNode } from './host.types.ts';
 export const MACHINE_EVENT_TYPES = [
   'machine.created',
   'machine.state_changed',
+  'machine.renamed',
   'machine.migrating',
   'machine.moved',
   'machine.migration_failed',

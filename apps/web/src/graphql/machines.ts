@@ -161,6 +161,19 @@ export const MACHINE_ACTION: TypedDocumentNode<
   ${MACHINE_PAYLOAD_FIELDS}
 `;
 
+/** Answers the machine's id and name: Apollo's cache renames it wherever it is shown. */
+export const RENAME_MACHINE: TypedDocumentNode<
+  { renameMachine: { id: string; name: string } },
+  { input: { machineId: string; name: string } }
+> = gql`
+  mutation RenameMachine($input: RenameMachineInput!) {
+    renameMachine(input: $input) {
+      id
+      name
+    }
+  }
+`;
+
 export const MIGRATE_MACHINE: TypedDocumentNode<
   { migrateMachine: { machine: Machine; job: Job } },
   { input: { machineId: string; hostId: string } }

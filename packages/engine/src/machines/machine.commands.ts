@@ -1,8 +1,9 @@
 import type { ConnectorRegistry } from '@levante/connector-api';
-import { machines, providers } from '@levante/db';
+import { type MachineRow, machines, providers, uniqueViolation } from '@levante/db';
 import {
   type Actor,
   badInput,
+  conflict,
   forbidden,
   MACHINE_ACTIONS,
   type MachineAction,
@@ -54,6 +55,44 @@ export class MachineCommands {
     const result = await this.#creation.create({ actor, input, name });
     this.queue.notify();
     return result;
+  }
+
+  /**
+   * Renames a machine in Levante (the provider keeps its own name for it),
+   * in any state but DELETED; a name the project's live machines use is
+   * refused with CONFLICT.
+   */
+  async rename(actor: Actor, machineId: string, newName: string): Promise<MachineRow> {
+    const name = validate(machineNameSchema, newName, 'name');
+    try {
+      return await this.uow.run(async (tx, record) => {
+        const [machine] = await tx.select().from(machines).where(eq(machines.id, machineId)).for('update');
+        if (!machine || machine.state === 'DELETED') throw notFound('Machine');
+        await authorizeProject(tx, actor, machine.projectId, 'resource.write');
+        if (machine.name === name) return machine;
+        const [renamed] = await tx
+          .update(machines)
+          .set({ name, updatedAt: new Date() })
+          .where(eq(machines.id, machineId))
+          .returning();
+        await record({
+          type: 'machine.renamed',
+          actor,
+          projectId: machine.projectId,
+          subjectType: 'Machine',
+          subjectId: machineId,
+          summary: `${actor.username} renamed machine ${machine.name} to ${name}.`,
+          before: { name: machine.name },
+          after: machineSummary(renamed!),
+        });
+        return renamed!;
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === 'machines_project_name_key') {
+        throw conflict(`Project already has a machine named "${name}".`, 'name');
+      }
+      throw error;
+    }
   }
 
   /** Starts an action allowed by the CIMI state table; refused before anything reaches the provider otherwise. */

@@ -17,6 +17,7 @@ import { JobProgress } from '../wizard/creation-progress';
 import { ACTION_LABELS, actionBlocker, migrateBlocker } from './actions';
 import { MachineEvents } from './machine-events';
 import { MigrateDialog } from './migrate-dialog';
+import { RenameDialog } from './rename-dialog';
 
 export function MachineDetails({ machineId }: { machineId: string }) {
   const { project, projects, canWrite: canWriteCurrent, select } = useProject();
@@ -35,6 +36,7 @@ export function MachineDetails({ machineId }: { machineId: string }) {
   const [job, setJob] = useState<Job | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [choosingHost, setChoosingHost] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const { user } = useSession();
 
   if (loading && !machine) return <Loading label="Loading machine…" />;
@@ -84,6 +86,16 @@ export function MachineDetails({ machineId }: { machineId: string }) {
           </p>
           <h1 className="row">
             {machine.name} <StateBadge state={machine.state} />
+            {canWrite && machine.state !== 'DELETED' ? (
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                aria-label={`Rename ${machine.name}`}
+                onClick={() => setRenaming(true)}
+              >
+                Rename…
+              </button>
+            ) : null}
           </h1>
         </div>
         {machine.projectId !== project?.id && machineProject ? (
@@ -228,6 +240,7 @@ export function MachineDetails({ machineId }: { machineId: string }) {
           activity log.
         </p>
       </ConfirmDialog>
+      {renaming ? <RenameDialog open machine={machine} onClose={() => setRenaming(false)} /> : null}
       {canMigrate ? (
         <MigrateDialog
           open={choosingHost}
