@@ -34,6 +34,12 @@ describe('toPlacementChange', () => {
     ],
     ['a state change is a change', event('machine.state_changed', { hostId: 'h1' }), 'changed', null],
     [
+      'a renamed machine is a change',
+      event('machine.renamed', { hostId: 'h1', name: 'web-2' }, { name: 'web' }),
+      'changed',
+      null,
+    ],
+    [
       'a deleted machine is removed',
       event('machine.state_changed', { hostId: 'h1', state: 'DELETED' }),
       'removed',
@@ -76,9 +82,14 @@ describe('toPlacementChange', () => {
     expect(toPlacementChange(event('machine.state_changed', { hostId: null }), null)).toBeNull();
   });
 
-  it('listens to every machine event a migration records', () => {
+  it('listens to every machine event a migration or a rename records', () => {
     expect(MACHINE_EVENT_TYPES).toEqual(
-      expect.arrayContaining(['machine.migrating', 'machine.moved', 'machine.migration_failed']),
+      expect.arrayContaining([
+        'machine.migrating',
+        'machine.moved',
+        'machine.migration_failed',
+        'machine.renamed',
+      ]),
     );
   });
 });
