@@ -354,24 +354,10 @@ export const REGISTER_PROVIDER: TypedDocumentNode<
 > = gql`
   mutation RegisterProvider($input: RegisterProviderInput!) {
     registerProvider(input: $input) {
-      id
-      name
-      kind
-      endpoint
-      visibility
-      createdAt
-      capabilities {
-        ...CapabilitiesFields
-      }
-      locations {
-        id
-        kind
-        name
-        ref
-      }
+      ...AdminProviderFields
     }
   }
-  ${CAPABILITIES_FIELDS}
+  ${ADMIN_PROVIDER_FIELDS}
 `;
 
 export const SET_PROVIDER_VISIBILITY: TypedDocumentNode<
