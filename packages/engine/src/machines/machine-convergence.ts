@@ -10,7 +10,7 @@ import { type JobContext, LeaseLostError } from '../jobs/job-context.ts';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue.ts';
 import { providerError } from '../providers/provider-errors.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
-import { machineSummary } from './machine-view.ts';
+import { reportedStateEvent } from './machine-view.ts';
 
 export interface Outcome {
   readonly state: MachineState;
@@ -186,19 +186,16 @@ export class MachineConvergence {
         };
         current.set(after.id, after);
         changed.set(after.id, after);
-        events.push({
-          type: 'machine.state_changed',
-          actor: null,
-          projectId: before.projectId,
-          subjectType: 'Machine',
-          subjectId: before.id,
-          summary:
+        events.push(
+          reportedStateEvent(
+            before,
+            after,
             outcome.state === 'ERROR'
               ? `Machine ${before.name} failed: ${outcome.error}`
               : `Machine ${before.name} is ${outcome.state}.`,
-          before: { state: before.state },
-          after: { ...machineSummary(after), jobId: report.jobId },
-        });
+            { jobId: report.jobId },
+          ),
+        );
       }
       // Sent together too.
       await Promise.all([

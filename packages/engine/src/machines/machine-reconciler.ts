@@ -20,7 +20,7 @@ import type { ConnectorPool } from '../providers/connector-pool.ts';
 import { providerError } from '../providers/provider-errors.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { writeMachines } from './machine-convergence.ts';
-import { machineSummary } from './machine-view.ts';
+import { reportedStateEvent } from './machine-view.ts';
 
 /** What one pass over an account found. */
 export interface Reconciliation {
@@ -261,19 +261,16 @@ export class MachineReconciler {
           occupied = true;
         }
         written.push(after);
-        events.push({
-          type: 'machine.state_changed',
-          actor: null,
-          projectId: before.projectId,
-          subjectType: 'Machine',
-          subjectId: before.id,
-          summary:
+        events.push(
+          reportedStateEvent(
+            before,
+            after,
             observed === 'DELETED'
               ? `Machine ${before.name} was deleted outside Levante.`
               : `Machine ${before.name} is ${observed}: it was changed outside Levante.`,
-          before: { state: before.state },
-          after: { ...machineSummary(after), outsideLevante: true },
-        });
+            { outsideLevante: true },
+          ),
+        );
       }
       await Promise.all([releaseHosts(tx, released), writeMachines(tx, written), recordAll(events)]);
       return written.length;

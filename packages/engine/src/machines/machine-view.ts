@@ -1,4 +1,5 @@
 import type { MachineRow } from '@levante/db';
+import type { EventInput } from '../events/event-log.ts';
 
 /** The public fields of a machine, as recorded in events (the placement map reads them). */
 export function machineSummary(machine: MachineRow) {
@@ -10,5 +11,24 @@ export function machineSummary(machine: MachineRow) {
     vcpus: machine.vcpus,
     memoryMiB: machine.memoryMiB,
     error: machine.error,
+  };
+}
+
+/** A state the provider reported, written by Levante itself (no actor): from `before` to `after`. */
+export function reportedStateEvent(
+  before: MachineRow,
+  after: MachineRow,
+  summary: string,
+  extra: Record<string, unknown>,
+): EventInput {
+  return {
+    type: 'machine.state_changed',
+    actor: null,
+    projectId: before.projectId,
+    subjectType: 'Machine',
+    subjectId: before.id,
+    summary,
+    before: { state: before.state },
+    after: { ...machineSummary(after), ...extra },
   };
 }
