@@ -504,6 +504,40 @@ describe.each(TEST_DATABASE_KINDS)(
       expect(errorCode(third)).toBe('PROVIDER_ERROR');
       expect(third.errors?.[0]?.message).toMatch(/AntiAffinity/i);
       for (const m of [a, b]) await poll(m.createMachine.machine.id, 'STARTED');
+
+      // The group counts its machines, and cannot be deleted from under them.
+      const GROUPS = 'query G($p: ID!) { placementGroups(projectId: $p) { id name policy members } }';
+      expect(dataOf(await call(GROUPS, { p: projectId }, 'bob')).placementGroups).toContainEqual({
+        id: group,
+        name: 'spread',
+        policy: 'ANTI_AFFINITY',
+        members: 2,
+      });
+      const DELETE_GROUP =
+        'mutation D($g: ID!) { deletePlacementGroup(input: { placementGroupId: $g }) { deletedPlacementGroupId } }';
+      const busy = await call(DELETE_GROUP, { g: group }, 'alice');
+      expect(errorCode(busy)).toBe('CONFLICT');
+      expect(busy.errors?.[0]?.message).toBe(
+        'Placement group spread still has 2 machines; delete them first.',
+      );
+      expect(errorCode(await call(DELETE_GROUP, { g: group }, 'bob'))).toBe('FORBIDDEN');
+      expect(errorCode(await call(DELETE_GROUP, { g: group }, 'carol'))).toBe('NOT_FOUND');
+      expect(errorCode(await call(DELETE_GROUP, { g: 'not-an-id' }, 'alice'))).toBe('BAD_USER_INPUT');
+      const empty = dataOf(
+        await call<{ createPlacementGroup: { id: string } }>(
+          'mutation G($p: ID!) { createPlacementGroup(input: { projectId: $p, name: "empty", policy: AFFINITY }) { id } }',
+          { p: projectId },
+          'alice',
+        ),
+      ).createPlacementGroup.id;
+      expect(dataOf(await call(DELETE_GROUP, { g: empty }, 'alice'))).toEqual({
+        deletePlacementGroup: { deletedPlacementGroupId: empty },
+      });
+      const names = dataOf<{ placementGroups: { name: string }[] }>(
+        await call(GROUPS, { p: projectId }, 'alice'),
+      ).placementGroups.map((g) => g.name);
+      expect(names).toContain('spread');
+      expect(names).not.toContain('empty');
     });
 
     it('lists the inventory with filters and pages, scoped to what each user may see', async () => {

@@ -635,6 +635,71 @@ describe('the web console, in Chromium', () => {
       .toBe(true);
   }, 60_000);
 
+  it('creates a placement group, places a machine in it with the wizard, and deletes only an empty group', async () => {
+    await nav(admin, 'Placement groups');
+    const form = admin.locator('form', { hasText: 'Create a placement group' });
+    await expect.poll(() => form.isVisible(), LIVE).toBe(true);
+    const createGroup = async (name: string) => {
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel('Policy').selectOption('ANTI_AFFINITY');
+      await form.getByRole('button', { name: 'Create group' }).click();
+    };
+    await createGroup('web-spread');
+    await expect
+      .poll(() => admin.getByText('Placement group web-spread created.').isVisible(), LIVE)
+      .toBe(true);
+    const group = admin.locator('tr[data-placement-group="web-spread"]');
+    expect(await group.locator('[data-members]').textContent()).toBe('0');
+    await createGroup('Web-Spread');
+    await expect.poll(() => form.getByLabel('Name').getAttribute('aria-invalid'), LIVE).toBe('true');
+    expect(await admin.getByText(/already has a placement group named "Web-Spread"/).isVisible()).toBe(true);
+
+    await nav(admin, 'Create machine');
+    const next = admin.getByRole('button', { name: 'Next →' });
+    await admin.locator('.choice', { hasText: 'local' }).click();
+    await next.click();
+    await admin.locator('.choice', { hasText: 'Paris' }).click();
+    await next.click();
+    await admin.locator('.choice').first().click();
+    await next.click();
+    await admin.locator('.choice:has(input:not([disabled]))').first().click();
+    await next.click();
+    await admin.locator('input[name=machine-name]').fill('spread-1');
+    await admin
+      .getByLabel('Placement group (optional)')
+      .selectOption({ label: 'web-spread (different hosts)' });
+    await admin.getByRole('button', { name: 'Create machine' }).click();
+    await expect
+      .poll(() => admin.locator('h2 [data-state]').getAttribute('data-state'), LIVE)
+      .toBe('STARTED');
+
+    await nav(admin, 'Placement groups');
+    await expect.poll(() => form.isVisible(), LIVE).toBe(true);
+    await expect.poll(() => group.locator('[data-members]').textContent(), LIVE).toBe('1');
+    await group.getByRole('button', { name: 'Delete web-spread' }).click();
+    const confirm = admin.getByRole('dialog', { name: 'Delete web-spread?' });
+    expect(await confirm.textContent()).toContain('It still holds 1 machine');
+    await confirm.getByRole('button', { name: 'Delete group' }).click();
+    await expect
+      .poll(
+        () => admin.getByText('Placement group web-spread still has 1 machine; delete it first.').isVisible(),
+        LIVE,
+      )
+      .toBe(true);
+    expect(await group.isVisible()).toBe(true);
+
+    await createGroup('unused');
+    const unused = admin.locator('tr[data-placement-group="unused"]');
+    await expect.poll(() => unused.isVisible(), LIVE).toBe(true);
+    await unused.getByRole('button', { name: 'Delete unused' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Delete unused?' })
+      .getByRole('button', { name: 'Delete group' })
+      .click();
+    await expect.poll(() => admin.getByText('Placement group unused deleted.').isVisible(), LIVE).toBe(true);
+    await expect.poll(() => unused.count(), LIVE).toBe(0);
+  }, 90_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

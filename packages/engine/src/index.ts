@@ -16,6 +16,7 @@ export type { InventoryFilter, InventoryItem } from './machines/machine.queries.
 export type { AdoptMachineInput, UnmanagedMachine } from './machines/machine-adoption.ts';
 export type { CreateMachineInput, MachineWithJob } from './machines/machine-creation.ts';
 export type { Reconciliation } from './machines/machine-reconciler.ts';
+export type { PlacementGroupWithMembers } from './machines/placement-group.commands.ts';
 export type { Edge, Page, PageArgs } from './pagination.ts';
 export type { Member } from './projects/membership.queries.ts';
 export type { VisibleProject } from './projects/project.queries.ts';

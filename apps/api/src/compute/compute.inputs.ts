@@ -75,6 +75,12 @@ export class CreatePlacementGroupInput {
 }
 
 @InputType()
+export class DeletePlacementGroupInput {
+  @Field(() => ID)
+  placementGroupId!: string;
+}
+
+@InputType()
 export class RegisterHostInput {
   @Field(() => ID)
   providerId!: string;

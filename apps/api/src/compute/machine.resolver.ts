@@ -5,6 +5,7 @@ import {
   LevanteError,
   type LevanteEvent,
   type MachineAction,
+  toGlobalId,
 } from '@levante/domain';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../graphql/connection.ts';
@@ -13,12 +14,14 @@ import { type Context, requireActor } from '../graphql/context.ts';
 import {
   CreateMachineInput,
   CreatePlacementGroupInput,
+  DeletePlacementGroupInput,
   MachineActionInput,
   MachineFilter,
   MigrateMachineInput,
   RenameMachineInput,
 } from './compute.inputs.ts';
 import {
+  DeletePlacementGroupPayload,
   JobNode,
   MachineConnection,
   MachineNode,
@@ -197,7 +200,22 @@ export class MachineResolver {
       fromGlobalId('Project', input.projectId, 'projectId'),
       { name: input.name, policy: input.policy },
     );
-    return toPlacementGroupNode(group);
+    return toPlacementGroupNode({ ...group, members: 0 });
+  }
+
+  @Mutation(() => DeletePlacementGroupPayload, {
+    description:
+      'Deletes a placement group. Refused (CONFLICT) while machines that are not DELETED belong to it.',
+  })
+  async deletePlacementGroup(
+    @Arg('input', () => DeletePlacementGroupInput) input: DeletePlacementGroupInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeletePlacementGroupPayload> {
+    const group = await ctx.engine.placementGroups.delete(
+      requireActor(ctx),
+      fromGlobalId('PlacementGroup', input.placementGroupId, 'placementGroupId'),
+    );
+    return { deletedPlacementGroupId: toGlobalId('PlacementGroup', group.id) };
   }
 
   @Subscription(() => JobNode, {

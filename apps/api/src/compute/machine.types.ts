@@ -1,6 +1,6 @@
-import type { JobRow, PlacementGroupRow } from '@levante/db';
+import type { JobRow } from '@levante/db';
 import { allowedActions, type MachineState, toGlobalId } from '@levante/domain';
-import type { InventoryItem } from '@levante/engine';
+import type { InventoryItem, PlacementGroupWithMembers } from '@levante/engine';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../graphql/connection.ts';
 import { MachineActionEnum, MachineStateEnum, PlacementPolicyEnum } from './compute.enums.ts';
@@ -170,13 +170,22 @@ export class PlacementGroupNode {
   name!: string;
   @Field(() => PlacementPolicyEnum)
   policy!: PlacementPolicyEnum;
+  @Field(() => Int, { description: 'Machines in the group that are not DELETED.' })
+  members!: number;
 }
 
-export const toPlacementGroupNode = (row: PlacementGroupRow): PlacementGroupNode => ({
+export const toPlacementGroupNode = (row: PlacementGroupWithMembers): PlacementGroupNode => ({
   id: toGlobalId('PlacementGroup', row.id),
   name: row.name,
   policy: row.policy as PlacementPolicyEnum,
+  members: row.members,
 });
+
+@ObjectType('DeletePlacementGroupPayload')
+export class DeletePlacementGroupPayload {
+  @Field(() => ID)
+  deletedPlacementGroupId!: string;
+}
 
 @ObjectType()
 export class MachinePayload {

@@ -22,6 +22,7 @@ const SETTINGS_NAV: readonly NavItem[] = [
   { href: '/project/settings', label: 'Project settings' },
   { href: '/project/members', label: 'Members' },
   { href: '/project/accounts', label: 'Provider accounts' },
+  { href: '/project/placement-groups', label: 'Placement groups' },
   { href: '/project/quotas', label: 'Quotas' },
   { href: '/tokens', label: 'API tokens' },
 ];

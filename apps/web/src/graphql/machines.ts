@@ -347,7 +347,18 @@ export interface PlacementGroup {
   id: string;
   name: string;
   policy: PlacementPolicy;
+  /** Machines in the group that are not DELETED. */
+  members: number;
 }
+
+const PLACEMENT_GROUP_FIELDS = gql`
+  fragment PlacementGroupFields on PlacementGroup {
+    id
+    name
+    policy
+    members
+  }
+`;
 
 export const PLACEMENT_GROUPS: TypedDocumentNode<
   { placementGroups: PlacementGroup[] },
@@ -355,9 +366,31 @@ export const PLACEMENT_GROUPS: TypedDocumentNode<
 > = gql`
   query PlacementGroups($projectId: ID!) {
     placementGroups(projectId: $projectId) {
-      id
-      name
-      policy
+      ...PlacementGroupFields
+    }
+  }
+  ${PLACEMENT_GROUP_FIELDS}
+`;
+
+export const CREATE_PLACEMENT_GROUP: TypedDocumentNode<
+  { createPlacementGroup: PlacementGroup },
+  { input: { projectId: string; name: string; policy: PlacementPolicy } }
+> = gql`
+  mutation CreatePlacementGroup($input: CreatePlacementGroupInput!) {
+    createPlacementGroup(input: $input) {
+      ...PlacementGroupFields
+    }
+  }
+  ${PLACEMENT_GROUP_FIELDS}
+`;
+
+export const DELETE_PLACEMENT_GROUP: TypedDocumentNode<
+  { deletePlacementGroup: { deletedPlacementGroupId: string } },
+  { input: { placementGroupId: string } }
+> = gql`
+  mutation DeletePlacementGroup($input: DeletePlacementGroupInput!) {
+    deletePlacementGroup(input: $input) {
+      deletedPlacementGroupId
     }
   }
 `;

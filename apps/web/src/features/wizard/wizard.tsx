@@ -272,6 +272,9 @@ export function CreateMachineWizard() {
             </option>
           ))}
         </select>
+        <small className="field-help">
+          Groups are managed under <Link href="/project/placement-groups">Placement groups</Link>.
+        </small>
       </label>
       <details>
         <summary>User data (optional)</summary>
