@@ -160,6 +160,30 @@ describe.each(TEST_DATABASE_KINDS)('machines changed outside Levante, on %s', (k
     });
   });
 
+  it("records a running machine's addresses when the provider's differ, with an event", async () => {
+    const machine = await started('renumbered');
+    expect(machine.addresses.length).toBeGreaterThan(0);
+    // What Levante recorded is no longer what the provider gives it (a lease renewed elsewhere).
+    await subject.handle.db
+      .update(machines)
+      .set({ addresses: ['192.0.2.7'] })
+      .where(eq(machines.id, machine.id));
+
+    expect((await reconcile()).changed).toBe(1);
+    expect(await machineRow(machine.id)).toMatchObject({ state: 'STARTED', addresses: machine.addresses });
+    const [event] = await subject.handle.db
+      .select()
+      .from(events)
+      .where(and(eq(events.subjectId, machine.id), eq(events.type, 'machine.addresses_changed')));
+    expect(event).toMatchObject({
+      actorId: null,
+      summary: `Machine renumbered's addresses changed outside Levante: ${machine.addresses.join(', ')}.`,
+      before: { addresses: ['192.0.2.7'] },
+      after: { state: 'STARTED', addresses: machine.addresses, outsideLevante: true },
+    });
+    expect((await reconcile()).changed).toBe(0);
+  });
+
   it('leaves alone a machine a job is working on, and lets the job find out', async () => {
     const machine = await started('busy');
     await subject.engine.machines.act(subject.admin, machine.id, 'stop');

@@ -20,7 +20,7 @@ import type { ConnectorPool } from '../providers/connector-pool.ts';
 import { providerError } from '../providers/provider-errors.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { writeMachines } from './machine-convergence.ts';
-import { reportedStateEvent } from './machine-view.ts';
+import { machineSummary, reportedStateEvent } from './machine-view.ts';
 
 /** What one pass over an account found. */
 export interface Reconciliation {
@@ -44,8 +44,8 @@ interface Drift {
 /**
  * Detects drift (DESIGN §4.5): lists each account's machines at its provider
  * and corrects Levante's record of those that were stopped, started, or
- * deleted outside Levante, with an event each, giving host capacity back (or
- * taking it again) as the state requires. Machines that a job is working on
+ * deleted outside Levante, or whose addresses changed there, with an event
+ * each, giving host capacity back (or taking it again) as the state requires. Machines that a job is working on
  * are the job's: they are left alone, and a write checks, with the machine
  * locked, that neither a job nor an action came in since the provider was
  * asked. Every `intervalMs`, each account is reconciled by one of the
@@ -203,7 +203,12 @@ export class MachineReconciler {
       // before calling it gone.
       const info = listed.get(ref) ?? (await ask(() => connector.getMachine({ ref, location }, { signal })));
       const observed: MachineState = info?.state ?? 'DELETED';
-      if (observed === machine.state) continue;
+      if (observed === machine.state) {
+        // Same state, other addresses (a DHCP lease renewed, an address attached at the provider).
+        if (info && !sameAddresses(info.addresses, machine.addresses))
+          drifts.push({ machine, observed, info });
+        continue;
+      }
       // On its way somewhere: the next pass sees where it ends.
       if (TRANSITIONAL_STATES.has(observed)) continue;
       // A failed machine the provider no longer has stays in ERROR, with its reason, until deleted.
@@ -261,6 +266,19 @@ export class MachineReconciler {
           occupied = true;
         }
         written.push(after);
+        if (before.state === observed) {
+          events.push({
+            type: 'machine.addresses_changed',
+            actor: null,
+            projectId: before.projectId,
+            subjectType: 'Machine',
+            subjectId: before.id,
+            summary: `Machine ${before.name}'s addresses changed outside Levante: ${after.addresses.join(', ') || 'none'}.`,
+            before: { addresses: before.addresses },
+            after: { ...machineSummary(after), addresses: after.addresses, outsideLevante: true },
+          });
+          continue;
+        }
         events.push(
           reportedStateEvent(
             before,
@@ -286,4 +304,11 @@ export class MachineReconciler {
       .set({ reconciledAt: sql`now()`, reconcileError: error })
       .where(eq(providerAccounts.id, accountId));
   }
+}
+
+/** Whether two lists hold the same addresses, in any order. */
+function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((address) => set.has(address));
 }
