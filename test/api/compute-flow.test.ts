@@ -702,5 +702,47 @@ describe.each(TEST_DATABASE_KINDS)(
       ).events.edges.map((e) => e.node.type);
       expect(events).toContain('machine.created');
     });
+
+    it('deletes a provider once no project has an account on it; deleted machines still name it', async () => {
+      const DELETE_PROVIDER =
+        'mutation D($p: ID!) { deleteProvider(input: { providerId: $p }) { deletedProviderId } }';
+      expect(errorCode(await call(DELETE_PROVIDER, { p: providerId }, 'alice'))).toBe('FORBIDDEN');
+      expect(errorCode(await call(DELETE_PROVIDER, { p: 'nonsense' }, 'admin'))).toBe('BAD_USER_INPUT');
+      const account = dataOf(
+        await call<{ addProviderAccount: { id: string } }>(
+          'mutation A($input: AddProviderAccountInput!) { addProviderAccount(input: $input) { id } }',
+          { input: { projectId, providerId, name: 'last', credentials: { token: SITE_TOKEN } } },
+          'alice',
+        ),
+      ).addProviderAccount.id;
+      const busy = await call(DELETE_PROVIDER, { p: providerId }, 'admin');
+      expect(errorCode(busy)).toBe('CONFLICT');
+      expect(busy.errors?.[0]?.message).toBe(
+        'Provider Own site still has 1 account; the projects that brought it must delete it first.',
+      );
+      dataOf(
+        await call(
+          'mutation D($a: ID!) { deleteProviderAccount(input: { accountId: $a }) }',
+          { a: account },
+          'alice',
+        ),
+      );
+
+      expect(dataOf(await call(DELETE_PROVIDER, { p: providerId }, 'admin'))).toEqual({
+        deleteProvider: { deletedProviderId: providerId },
+      });
+      const left = dataOf(await call<{ providers: { id: string }[] }>('{ providers { id } }', {}, 'admin'));
+      expect(left.providers.map((p) => p.id)).not.toContain(providerId);
+      expect(errorCode(await call(DELETE_PROVIDER, { p: providerId }, 'admin'))).toBe('NOT_FOUND');
+      const history = dataOf(
+        await call<{ machines: { edges: { node: { provider: { id: string; name: string } } }[] } }>(
+          '{ machines(first: 100, filter: { includeDeleted: true }) { edges { node { provider { id name } } } } }',
+          {},
+          'alice',
+        ),
+      ).machines.edges.map((e) => e.node.provider);
+      expect(history.length).toBeGreaterThan(0);
+      expect(history).toContainEqual({ id: providerId, name: 'Own site' });
+    });
   },
 );

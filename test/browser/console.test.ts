@@ -615,6 +615,47 @@ describe('the web console, in Chromium', () => {
     expect(await admin.locator('tr[data-provider="Levante local"]').count()).toBe(0);
   }, 60_000);
 
+  it('deletes a provider without accounts, and refuses one a project still has an account on', async () => {
+    await nav(admin, 'Providers');
+    const form = admin.locator('form', { hasText: 'Register a provider' });
+    await expect.poll(() => form.isVisible(), LIVE).toBe(true);
+    await form.getByLabel('Kind').selectOption('local');
+    await form.getByLabel('Name').fill('Spare site');
+    await form.getByRole('button', { name: 'Register provider' }).click();
+    const spare = admin.locator('tr[data-provider="Spare site"]');
+    await expect.poll(() => spare.isVisible(), LIVE).toBe(true);
+
+    // The embedded provider (renamed above) holds the admin's account.
+    await admin
+      .locator('tr[data-provider="Levante lab"]')
+      .getByRole('button', { name: 'Delete Levante lab' })
+      .click();
+    await admin
+      .getByRole('dialog', { name: 'Delete Levante lab?' })
+      .getByRole('button', { name: 'Delete provider' })
+      .click();
+    await expect
+      .poll(
+        () =>
+          admin
+            .getByText(
+              'Provider Levante lab still has 1 account; the projects that brought it must delete it first.',
+            )
+            .isVisible(),
+        LIVE,
+      )
+      .toBe(true);
+    expect(await admin.locator('tr[data-provider="Levante lab"]').isVisible()).toBe(true);
+
+    await spare.getByRole('button', { name: 'Delete Spare site' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Delete Spare site?' })
+      .getByRole('button', { name: 'Delete provider' })
+      .click();
+    await expect.poll(() => admin.getByText('Spare site was deleted.').isVisible(), LIVE).toBe(true);
+    await expect.poll(() => spare.count(), LIVE).toBe(0);
+  }, 60_000);
+
   it('renames a machine: an invalid name is refused at the field, a valid one shows at once', async () => {
     await nav(admin, 'Machines');
     await admin.locator('tr[data-machine="legacy-web"]').getByRole('link', { name: 'legacy-web' }).click();

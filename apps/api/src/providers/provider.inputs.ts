@@ -34,6 +34,12 @@ export class SetProviderVisibilityInput {
   projectIds?: string[] | null;
 }
 
+@InputType()
+export class DeleteProviderInput {
+  @Field(() => ID)
+  providerId!: string;
+}
+
 @InputType({ description: 'Only what is given changes.' })
 export class UpdateProviderInput {
   @Field(() => ID)

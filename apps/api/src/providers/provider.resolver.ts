@@ -1,9 +1,15 @@
-import { fromGlobalId } from '@levante/domain';
+import { fromGlobalId, toGlobalId } from '@levante/domain';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { type Context, requireActor } from '../graphql/context.ts';
-import { RegisterProviderInput, SetProviderVisibilityInput, UpdateProviderInput } from './provider.inputs.ts';
+import {
+  DeleteProviderInput,
+  RegisterProviderInput,
+  SetProviderVisibilityInput,
+  UpdateProviderInput,
+} from './provider.inputs.ts';
 import {
   CapabilitiesNode,
+  DeleteProviderPayload,
   LocationNode,
   ProviderKindNode,
   ProviderNode,
@@ -62,6 +68,21 @@ export class ProviderResolver {
       settings: input.settings ?? {},
     });
     return toProviderNode(provider);
+  }
+
+  @Mutation(() => DeleteProviderPayload, {
+    description:
+      'Deletes a provider and its hosts. Refused (CONFLICT) while projects have accounts on it. Deleted machines keep naming it in their history. Platform admins only.',
+  })
+  async deleteProvider(
+    @Arg('input', () => DeleteProviderInput) input: DeleteProviderInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeleteProviderPayload> {
+    const provider = await ctx.engine.providers.delete(
+      requireActor(ctx),
+      fromGlobalId('Provider', input.providerId, 'providerId'),
+    );
+    return { deletedProviderId: toGlobalId('Provider', provider.id) };
   }
 
   @Mutation(() => ProviderNode, {

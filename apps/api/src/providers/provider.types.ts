@@ -72,6 +72,12 @@ export const toLocationNode = (row: LocationRow): LocationNode => ({
   kind: row.kind,
 });
 
+@ObjectType('DeleteProviderPayload')
+export class DeleteProviderPayload {
+  @Field(() => ID)
+  deletedProviderId!: string;
+}
+
 @ObjectType('Provider')
 export class ProviderNode {
   @Field(() => ID)

@@ -452,6 +452,17 @@ export const SET_HOST_MAINTENANCE: TypedDocumentNode<
   ${ADMIN_HOST_FIELDS}
 `;
 
+export const DELETE_PROVIDER: TypedDocumentNode<
+  { deleteProvider: { deletedProviderId: string } },
+  { input: { providerId: string } }
+> = gql`
+  mutation DeleteProvider($input: DeleteProviderInput!) {
+    deleteProvider(input: $input) {
+      deletedProviderId
+    }
+  }
+`;
+
 export const DELETE_HOST: TypedDocumentNode<
   { deleteHost: { deletedHostId: string } },
   { input: { hostId: string } }

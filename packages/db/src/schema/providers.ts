@@ -26,11 +26,20 @@ export const providers = pgTable(
       .notNull()
       .default('all'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Set when a platform admin deleted the provider. The row stays for the
+     * history that names it (DELETED machines, locations), out of every list
+     * and choice; its name is free again.
+     */
+    deletedAt: timestamp('deleted_at', { withTimezone: true, precision: 3 }),
     ...timestamps,
   },
-  (t) => [uniqueIndex('providers_name_key').on(sql`lower(${t.name})`)],
+  (t) => [uniqueIndex('providers_name_key').on(sql`lower(${t.name})`).where(sql`${t.deletedAt} is null`)],
 );
 export type ProviderRow = typeof providers.$inferSelect;
+
+/** A provider not deleted. */
+export const providerInService = sql`${providers.deletedAt} is null`;
 
 export const providerProjects = pgTable(
   'provider_projects',

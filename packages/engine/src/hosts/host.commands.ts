@@ -5,6 +5,7 @@ import {
   hosts,
   jobs,
   locations,
+  providerInService,
   providers,
   type Transaction,
 } from '@levante/db';
@@ -80,7 +81,10 @@ export class HostCommands {
   async register(actor: Actor | null, input: RegisterHostInput): Promise<HostRow> {
     if (actor) assertPlatformAdmin(actor);
     const data = validate(registerHostSchema, input);
-    const [provider] = await this.db.select().from(providers).where(eq(providers.id, data.providerId));
+    const [provider] = await this.db
+      .select()
+      .from(providers)
+      .where(and(eq(providers.id, data.providerId), providerInService));
     if (!provider) throw notFound('Provider');
     if (!(await this.registry.get(provider.kind)).capabilities.hosts) {
       throw badInput(

@@ -1,14 +1,17 @@
 import type { ConnectorRegistry } from '@levante/connector-api';
 import {
   type Database,
+  hosts,
   type ProviderRow,
   projects,
+  providerAccounts,
+  providerInService,
   providerProjects,
   providers,
   uniqueViolation,
 } from '@levante/db';
 import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
-import { eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { apply as applyMergePatch } from 'json-merge-patch';
 import { z } from 'zod';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
@@ -114,7 +117,10 @@ export class ProviderCommands {
   ): Promise<ProviderRow> {
     assertPlatformAdmin(actor);
     const data = validate(updateProviderSchema, input);
-    const [current] = await this.db.select().from(providers).where(eq(providers.id, providerId));
+    const [current] = await this.db
+      .select()
+      .from(providers)
+      .where(and(eq(providers.id, providerId), providerInService));
     if (!current) throw notFound('Provider');
     const settings =
       data.settings === undefined
@@ -133,7 +139,7 @@ export class ProviderCommands {
         const [provider] = await tx
           .update(providers)
           .set({ name: data.name ?? current.name, endpoint: endpointAfter, settings, updatedAt: new Date() })
-          .where(eq(providers.id, providerId))
+          .where(and(eq(providers.id, providerId), providerInService))
           .returning();
         if (!provider) throw notFound('Provider');
         const changes = [
@@ -177,7 +183,7 @@ export class ProviderCommands {
       const [provider] = await tx
         .update(providers)
         .set({ visibility, updatedAt: new Date() })
-        .where(eq(providers.id, providerId))
+        .where(and(eq(providers.id, providerId), providerInService))
         .returning();
       if (!provider) throw notFound('Provider');
       await tx.delete(providerProjects).where(eq(providerProjects.providerId, providerId));
@@ -194,6 +200,60 @@ export class ProviderCommands {
         after: { visibility },
       });
       return provider;
+    });
+  }
+
+  /**
+   * Deletes a provider no project has an account on any more (refused with
+   * CONFLICT before). Its hosts go; the row stays, with its settings
+   * cleared (they may hold a site's secrets), for the history that names it:
+   * DELETED machines still say where they ran. Its name is free again.
+   */
+  async delete(actor: Actor, providerId: string): Promise<ProviderRow> {
+    assertPlatformAdmin(actor);
+    return this.uow.run(async (tx, record) => {
+      // Locked: an account being added to it waits, then finds it gone.
+      const [provider] = await tx
+        .select()
+        .from(providers)
+        .where(and(eq(providers.id, providerId), providerInService))
+        .for('update');
+      if (!provider) throw notFound('Provider');
+      const [accounts] = await tx
+        .select({ n: count() })
+        .from(providerAccounts)
+        .where(eq(providerAccounts.providerId, providerId));
+      const n = accounts?.n ?? 0;
+      if (n > 0) {
+        throw conflict(
+          `Provider ${provider.name} still has ${n} account${n === 1 ? '' : 's'}; the projects that brought ${n === 1 ? 'it' : 'them'} must delete ${n === 1 ? 'it' : 'them'} first.`,
+        );
+      }
+      // Without accounts, no machine lives on its hosts: they hold only history, which keeps no host.
+      const removedHosts = await tx
+        .delete(hosts)
+        .where(eq(hosts.providerId, providerId))
+        .returning({ id: hosts.id });
+      await tx.delete(providerProjects).where(eq(providerProjects.providerId, providerId));
+      const [deleted] = await tx
+        .update(providers)
+        .set({ deletedAt: new Date(), settings: {}, updatedAt: new Date() })
+        .where(eq(providers.id, providerId))
+        .returning();
+      await record({
+        type: 'provider.deleted',
+        actor,
+        projectId: null,
+        subjectType: 'Provider',
+        subjectId: providerId,
+        summary: `Provider ${provider.name} (${provider.kind}) was deleted${
+          removedHosts.length > 0
+            ? `, with its ${removedHosts.length} host${removedHosts.length === 1 ? '' : 's'}`
+            : ''
+        }.`,
+        before: { name: provider.name, kind: provider.kind, hosts: removedHosts.length },
+      });
+      return deleted!;
     });
   }
 

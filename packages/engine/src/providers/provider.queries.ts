@@ -12,6 +12,7 @@ import {
   type ProviderRow,
   projectAccounts,
   providerAccounts,
+  providerInService,
   providerProjects,
   providers,
 } from '@levante/db';
@@ -42,7 +43,11 @@ export class ProviderQueries {
   /** Providers the caller may use in any of their projects; every provider for platform admins. */
   async list(actor: Actor): Promise<ProviderRow[]> {
     assertActive(actor);
-    return this.db.select().from(providers).where(this.#visible(actor)).orderBy(asc(providers.name));
+    return this.db
+      .select()
+      .from(providers)
+      .where(and(providerInService, this.#visible(actor)))
+      .orderBy(asc(providers.name));
   }
 
   async byId(actor: Actor, providerId: string): Promise<ProviderRow> {
@@ -50,7 +55,7 @@ export class ProviderQueries {
     const [provider] = await this.db
       .select()
       .from(providers)
-      .where(and(eq(providers.id, providerId), this.#visible(actor)));
+      .where(and(eq(providers.id, providerId), providerInService, this.#visible(actor)));
     if (!provider) throw notFound('Provider');
     return provider;
   }

@@ -2,10 +2,12 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage, Loading, Notice } from '@/components/feedback';
 import {
   ADMIN_PROVIDERS,
   type AdminProvider,
+  DELETE_PROVIDER,
   PROVIDER_KINDS,
   REGISTER_PROVIDER,
   SET_PROVIDER_VISIBILITY,
@@ -23,6 +25,8 @@ function Providers() {
   const kinds = useQuery(PROVIDER_KINDS);
   const [register, registering] = useMutation(REGISTER_PROVIDER);
   const [visibility, changing] = useMutation(SET_PROVIDER_VISIBILITY);
+  const [remove, removal] = useMutation(DELETE_PROVIDER);
+  const [deleting, setDeleting] = useState<AdminProvider | null>(null);
   const [kind, setKind] = useState('');
   const [name, setName] = useState('');
   const [endpoint, setEndpoint] = useState('');
@@ -73,7 +77,7 @@ function Providers() {
         </div>
       </div>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
-      <ErrorMessage error={providers.error ?? changing.error} />
+      <ErrorMessage error={providers.error ?? changing.error ?? removal.error} />
       {providers.loading && !providers.data ? <Loading /> : null}
       {providers.data ? (
         <div className="table-wrap">
@@ -135,6 +139,18 @@ function Providers() {
                       }}
                     >
                       Edit
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-outline"
+                      aria-label={`Delete ${p.name}`}
+                      onClick={() => {
+                        setNotice(null);
+                        removal.reset();
+                        setDeleting(p);
+                      }}
+                    >
+                      Delete
                     </button>
                   </td>
                 </tr>
@@ -143,6 +159,33 @@ function Providers() {
           </table>
         </div>
       ) : null}
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting?.name ?? 'the provider'}?`}
+        confirmLabel="Delete provider"
+        danger
+        busy={removal.loading}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => {
+          const target = deleting;
+          setDeleting(null);
+          if (!target) return;
+          void remove({ variables: { input: { providerId: target.id } } })
+            .then(async () => {
+              setNotice(`${target.name} was deleted.`);
+              await providers.refetch();
+            })
+            .catch(() => {
+              // Shown from `removal.error`.
+            });
+        }}
+      >
+        <p>
+          Its hosts are forgotten and no project can bring an account for it again. Only a provider no project
+          has an account on can be deleted: the projects delete their accounts first. Deleted machines keep
+          naming it in their history.
+        </p>
+      </ConfirmDialog>
       {editing ? (
         <ProviderEditDialog
           key={editing.id}
