@@ -607,7 +607,12 @@ describe('the web console, in Chromium', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect
       .poll(
-        () => admin.getByText('Saved Levante lab: its accounts reconnect with the new settings.').isVisible(),
+        () =>
+          admin
+            .getByText(
+              'Saved Levante lab: its accounts reconnect with the new settings and read their catalogs again.',
+            )
+            .isVisible(),
         LIVE,
       )
       .toBe(true);

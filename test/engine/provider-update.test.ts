@@ -91,6 +91,65 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider, on %s', (kind) => {
     expect(await run(worker, 'healed')).toMatchObject({ state: 'STARTED' });
   });
 
+  it("reads every account's catalog again with new settings, in a job, with an event", async () => {
+    const configurations = async () =>
+      (
+        await subject.engine.providerQueries.configurations(subject.admin, site.accountId, site.locationId)
+      ).map((c) => c.ref);
+    expect(await configurations()).not.toContain('tiny');
+    const offered = await subject.engine.providerQueries.configurations(
+      subject.admin,
+      site.accountId,
+      site.locationId,
+    );
+    await subject.engine.providers.update(subject.admin, site.providerId, {
+      settings: {
+        configurations: [
+          ...offered.map(({ ref, name, vcpus, memoryMiB, diskGiB }) => ({
+            ref,
+            name,
+            vcpus,
+            memoryMiB,
+            diskGiB,
+          })),
+          { ref: 'tiny', name: 'Tiny', vcpus: 1, memoryMiB: 512, diskGiB: 5 },
+        ],
+      },
+    });
+    // Nothing changes until a worker has run the refresh.
+    expect(await configurations()).not.toContain('tiny');
+    while (await subject.engine.worker.runOnce()) {}
+    expect(await configurations()).toContain('tiny');
+    const [refreshed] = await subject.handle.db
+      .select()
+      .from(events)
+      .where(and(eq(events.type, 'account.catalog_refreshed'), eq(events.subjectId, site.accountId)));
+    expect(refreshed).toMatchObject({ actorId: null, projectId: site.projectId });
+    expect(refreshed?.summary).toMatch(/^The catalog of "site" was read again after Paris lab changed: /);
+  });
+
+  it('keeps the catalog and says why when the provider refuses the account under the new settings', async () => {
+    await subject.engine.providers.update(subject.admin, site.providerId, { settings: { token: 'rotated' } });
+    while (await subject.engine.worker.runOnce()) {}
+    const [failed] = await subject.handle.db
+      .select()
+      .from(events)
+      .where(and(eq(events.type, 'account.catalog_refresh_failed'), eq(events.subjectId, site.accountId)));
+    expect(failed?.summary).toMatch(
+      /^The catalog of "site" could not be read again after Paris lab changed: Paris lab: /,
+    );
+    const configurations = await subject.engine.providerQueries.configurations(
+      subject.admin,
+      site.accountId,
+      site.locationId,
+    );
+    expect(configurations.map((c) => c.ref)).toContain('tiny');
+    await subject.engine.providers.update(subject.admin, site.providerId, {
+      settings: { token: FAST_SITE.token },
+    });
+    while (await subject.engine.worker.runOnce()) {}
+  });
+
   it('is for platform admins only, and says when the provider does not exist', async () => {
     const refused = await refusal(
       subject.engine.providers.update(member, site.providerId, { name: 'mine now' }),

@@ -37,6 +37,7 @@ import { AccountCommands } from './providers/account.commands.ts';
 import { ConnectorPool } from './providers/connector-pool.ts';
 import { PROVIDER_UPDATED, ProviderCommands } from './providers/provider.commands.ts';
 import { ProviderQueries } from './providers/provider.queries.ts';
+import { REFRESH_CATALOG_JOB, refreshCatalogJob } from './providers/refresh-catalog.job.ts';
 import { QuotaCommands } from './quotas/quota.commands.ts';
 import { CredentialCipher } from './secrets/credential-cipher.ts';
 import { UnitOfWork } from './unit-of-work.ts';
@@ -65,7 +66,7 @@ export function createEngine(options: EngineOptions) {
   const pool = new ConnectorPool(db, registry, cipher, options.dataDir);
   const queue = new JobQueue(db);
   const userCommands = new UserCommands(db, uow);
-  const providers = new ProviderCommands(db, uow, registry, pool);
+  const providers = new ProviderCommands(db, uow, registry, pool, queue);
   const hostIndexes = new HostIndexCache();
   const hosts = new HostCommands(db, uow, registry, hostIndexes);
   const reconciler = new MachineReconciler(
@@ -96,6 +97,7 @@ export function createEngine(options: EngineOptions) {
         [CREATE_MACHINE_JOB]: createMachineJob(db, convergence),
         [MACHINE_ACTION_JOB]: machineActionJob(convergence),
         [MIGRATE_MACHINE_JOB]: migrateMachineJob(hostIndexes),
+        [REFRESH_CATALOG_JOB]: refreshCatalogJob(),
       },
     },
     { ...DEFAULT_WORKER_OPTIONS, ...options.worker },

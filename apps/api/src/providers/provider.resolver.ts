@@ -87,7 +87,7 @@ export class ProviderResolver {
 
   @Mutation(() => ProviderNode, {
     description:
-      "Renames a provider, or changes its endpoint or connector settings; its accounts reconnect with them (refresh an account's catalog to see new locations, images or configurations). Platform admins only.",
+      'Renames a provider, or changes its endpoint or connector settings; its accounts reconnect with them, and their catalogs are read again by a job each. Platform admins only.',
   })
   async updateProvider(
     @Arg('input', () => UpdateProviderInput) input: UpdateProviderInput,

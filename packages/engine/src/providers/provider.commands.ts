@@ -8,15 +8,18 @@ import {
   providerInService,
   providerProjects,
   providers,
+  type Transaction,
   uniqueViolation,
 } from '@levante/db';
 import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { apply as applyMergePatch } from 'json-merge-patch';
 import { z } from 'zod';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import type { ConnectorPool } from './connector-pool.ts';
+import { REFRESH_CATALOG_JOB, type RefreshCatalogPayload } from './refresh-catalog.job.ts';
 
 const providerName = z
   .string()
@@ -55,6 +58,7 @@ export class ProviderCommands {
     private readonly uow: UnitOfWork,
     private readonly registry: ConnectorRegistry,
     private readonly pool: ConnectorPool,
+    private readonly queue: JobQueue,
   ) {}
 
   /** Registers a provider; platform admins only. Settings are checked by the connector's schema. */
@@ -107,8 +111,8 @@ export class ProviderCommands {
    * Renames a provider, or changes its endpoint or its connector settings
    * (a merge patch of them, checked by the connector's schema). Connections
    * to it are opened again, in every process of the installation (see
-   * `PROVIDER_UPDATED`), so the next call uses the new endpoint and settings;
-   * the accounts' catalogs are read again by `refreshCatalog`.
+   * `PROVIDER_UPDATED`), so the next call uses the new endpoint and settings,
+   * and a job per account reads its catalog again with them.
    */
   async update(
     actor: Actor,
@@ -142,6 +146,7 @@ export class ProviderCommands {
           .where(and(eq(providers.id, providerId), providerInService))
           .returning();
         if (!provider) throw notFound('Provider');
+        if (reconnect) await this.#refreshCatalogs(tx, provider, actor);
         const changes = [
           provider.name !== current.name ? `renamed from ${current.name}` : null,
           endpointAfter !== current.endpoint ? `endpoint ${endpointAfter ?? 'removed'}` : null,
@@ -166,8 +171,31 @@ export class ProviderCommands {
       throw error;
     }
     // This process at once; the others when they hear the event.
-    if (reconnect) await this.pool.forgetProvider(providerId);
+    if (reconnect) {
+      await this.pool.forgetProvider(providerId);
+      this.queue.notify();
+    }
     return updated;
+  }
+
+  /** Enqueues a catalog refresh for each account on the provider (see `refreshCatalogJob`). */
+  async #refreshCatalogs(tx: Transaction, provider: ProviderRow, actor: Actor): Promise<void> {
+    const accounts = await tx
+      .select({ id: providerAccounts.id, projectId: providerAccounts.ownerProjectId })
+      .from(providerAccounts)
+      .where(eq(providerAccounts.providerId, provider.id));
+    const version = provider.updatedAt.toISOString();
+    await this.queue.enqueueAll(
+      tx,
+      accounts.map(({ id, projectId }) => ({
+        kind: REFRESH_CATALOG_JOB,
+        projectId,
+        machineId: null,
+        payload: { accountId: id } satisfies RefreshCatalogPayload,
+        idempotencyKey: `catalog:${id}:${version}`,
+        createdBy: actor.userId,
+      })),
+    );
   }
 
   /** Changes who may use a provider. Accounts already brought stay. */

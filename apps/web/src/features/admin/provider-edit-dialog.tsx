@@ -43,7 +43,7 @@ export function ProviderEditDialog(props: {
       const saved = result.data?.updateProvider.name ?? provider.name;
       props.onDone(
         parsed.value || 'endpoint' in changes
-          ? `Saved ${saved}: its accounts reconnect with the new settings. Refresh an account to see new locations, images or configurations.`
+          ? `Saved ${saved}: its accounts reconnect with the new settings and read their catalogs again.`
           : `Saved ${saved}.`,
       );
     } catch {
