@@ -652,6 +652,35 @@ describe.each(TEST_DATABASE_KINDS)(
       expect(unshared.dissociateProviderAccount.sharedWith).toEqual([projectId]);
     });
 
+    it('renames an account and takes new credentials only once the provider accepts them', async () => {
+      const UPDATE =
+        'mutation U($input: UpdateProviderAccountInput!) { updateProviderAccount(input: $input) { id name remoteName } }';
+      const renamed = dataOf(
+        await call<{ updateProviderAccount: { id: string; name: string } }>(
+          UPDATE,
+          { input: { accountId, name: 'paris-site' } },
+          'alice',
+        ),
+      );
+      expect(renamed.updateProviderAccount).toMatchObject({ id: accountId, name: 'paris-site' });
+      const wrong = await call(UPDATE, { input: { accountId, credentials: { token: 'guessed' } } }, 'alice');
+      expect(errorCode(wrong)).toBe('BAD_USER_INPUT');
+      expect(wrong.errors?.[0]?.extensions?.field).toBe('credentials');
+      dataOf(await call(UPDATE, { input: { accountId, credentials: { token: SITE_TOKEN } } }, 'alice'));
+      expect(errorCode(await call(UPDATE, { input: { accountId, name: 'mine' } }, 'bob'))).toBe('FORBIDDEN');
+      expect(errorCode(await call(UPDATE, { input: { accountId, name: 'mine' } }, 'carol'))).toBe(
+        'NOT_FOUND',
+      );
+      const names = dataOf(
+        await call<{ providerAccounts: { name: string }[] }>(
+          'query A($p: ID!) { providerAccounts(projectId: $p) { name } }',
+          { p: projectId },
+          'bob',
+        ),
+      ).providerAccounts.map((a) => a.name);
+      expect(names).toContain('paris-site');
+    });
+
     it('deletes machines, releasing their hosts, and refuses to delete an account that still has some', async () => {
       const busy = await call(
         'mutation D($a: ID!) { deleteProviderAccount(input: { accountId: $a }) }',

@@ -746,6 +746,32 @@ describe('the web console, in Chromium', () => {
     await expect.poll(() => unused.count(), LIVE).toBe(0);
   }, 90_000);
 
+  it("renames the project's own account, and refuses credentials the provider does not accept", async () => {
+    await nav(admin, 'Provider accounts');
+    await admin.locator('#project-select').selectOption({ label: 'admin (personal) · owner' });
+    const row = admin.locator('tr[data-account="local"]');
+    await expect.poll(() => row.isVisible(), LIVE).toBe(true);
+    await row.getByRole('button', { name: 'Edit local' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Edit local' });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    await dialog.getByLabel('Token').fill('guessed');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(
+        () => dialog.getByRole('alert').filter({ hasText: 'refused these credentials' }).isVisible(),
+        LIVE,
+      )
+      .toBe(true);
+
+    // Empty credentials keep the current ones: only the name changes.
+    await dialog.getByLabel('Token').fill('');
+    await dialog.getByLabel('Account name').fill('local-paris');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => admin.getByText('Saved local-paris.').isVisible(), LIVE).toBe(true);
+    expect(await admin.locator('tr[data-account="local-paris"]').isVisible()).toBe(true);
+    expect(await row.count()).toBe(0);
+  }, 60_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

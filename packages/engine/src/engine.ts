@@ -33,7 +33,7 @@ import { MembershipCommands } from './projects/membership.commands.ts';
 import { MembershipQueries } from './projects/membership.queries.ts';
 import { ProjectCommands } from './projects/project.commands.ts';
 import { ProjectQueries } from './projects/project.queries.ts';
-import { AccountCommands } from './providers/account.commands.ts';
+import { ACCOUNT_UPDATED, AccountCommands } from './providers/account.commands.ts';
 import { ConnectorPool } from './providers/connector-pool.ts';
 import { PROVIDER_UPDATED, ProviderCommands } from './providers/provider.commands.ts';
 import { ProviderQueries } from './providers/provider.queries.ts';
@@ -79,11 +79,18 @@ export function createEngine(options: EngineOptions) {
   );
   const accounts = new AccountCommands(db, uow, registry, pool, cipher, reconciler);
   const convergence = new MachineConvergence(uow, queue, hostIndexes);
-  // A provider's new endpoint or settings reach every process through the bus: each reconnects.
+  // A provider's new endpoint or settings, or an account's new credentials, reach every process
+  // through the bus: each reconnects.
   const stopReconnecting = bus.subscribe((event) => {
-    if (event.type !== PROVIDER_UPDATED || event.after?.reconnect !== true) return;
-    pool.forgetProvider(event.subjectId).catch((error: unknown) => {
-      logger.error({ err: error, providerId: event.subjectId }, 'reconnecting to a changed provider failed');
+    if (event.after?.reconnect !== true) return;
+    const forgetting =
+      event.type === PROVIDER_UPDATED
+        ? pool.forgetProvider(event.subjectId)
+        : event.type === ACCOUNT_UPDATED
+          ? pool.forget(event.subjectId)
+          : null;
+    forgetting?.catch((error: unknown) => {
+      logger.error({ err: error, subject: event.subjectId }, 'reconnecting after a change failed');
     });
   });
   const worker = new Worker(

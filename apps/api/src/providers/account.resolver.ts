@@ -1,7 +1,12 @@
 import { fromGlobalId, toGlobalId } from '@levante/domain';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { type Context, requireActor } from '../graphql/context.ts';
-import { AccountInput, AccountProjectInput, AddProviderAccountInput } from './provider.inputs.ts';
+import {
+  AccountInput,
+  AccountProjectInput,
+  AddProviderAccountInput,
+  UpdateProviderAccountInput,
+} from './provider.inputs.ts';
 import {
   AccountReconciliationNode,
   MachineConfigurationNode,
@@ -79,6 +84,23 @@ export class AccountResolver {
       credentials: input.credentials,
     });
     return toAccountNode(await ctx.engine.providerQueries.account(actor, account.id));
+  }
+
+  @Mutation(() => ProviderAccountNode, {
+    description:
+      'Renames an account or replaces its credentials; every process reconnects with new ones. Needs write access to the project that brought it.',
+  })
+  async updateProviderAccount(
+    @Arg('input', () => UpdateProviderAccountInput) input: UpdateProviderAccountInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProviderAccountNode> {
+    const actor = requireActor(ctx);
+    const accountId = fromGlobalId('ProviderAccount', input.accountId, 'accountId');
+    await ctx.engine.accounts.update(actor, accountId, {
+      ...(input.name == null ? {} : { name: input.name }),
+      ...(input.credentials == null ? {} : { credentials: input.credentials }),
+    });
+    return toAccountNode(await ctx.engine.providerQueries.account(actor, accountId));
   }
 
   @Mutation(() => ProviderAccountNode, { description: 'Shares an account with another project of yours.' })

@@ -79,6 +79,20 @@ export class AccountProjectInput {
   projectId!: string;
 }
 
+@InputType({ description: 'Only what is given changes.' })
+export class UpdateProviderAccountInput {
+  @Field(() => ID)
+  accountId!: string;
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      "New credentials (keys rotated at the provider): checked like an account's first ones, and they must still reach the account's machines; stored encrypted.",
+  })
+  credentials?: Record<string, unknown> | null;
+}
+
 @InputType()
 export class AccountInput {
   @Field(() => ID)

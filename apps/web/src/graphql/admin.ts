@@ -185,6 +185,19 @@ export const ADD_PROVIDER_ACCOUNT: TypedDocumentNode<
   ${PROVIDER_ACCOUNT_FIELDS}
 `;
 
+/** Only what is given changes; credentials are checked with the provider before they replace the old. */
+export const UPDATE_PROVIDER_ACCOUNT: TypedDocumentNode<
+  { updateProviderAccount: ProviderAccount },
+  { input: { accountId: string; name?: string; credentials?: JsonObject } }
+> = gql`
+  mutation UpdateProviderAccount($input: UpdateProviderAccountInput!) {
+    updateProviderAccount(input: $input) {
+      ...ProviderAccountFields
+    }
+  }
+  ${PROVIDER_ACCOUNT_FIELDS}
+`;
+
 export const ASSOCIATE_ACCOUNT: TypedDocumentNode<
   { associateProviderAccount: ProviderAccount },
   { input: { accountId: string; projectId: string } }

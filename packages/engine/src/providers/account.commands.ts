@@ -2,13 +2,18 @@ import { ConnectorError, type ConnectorRegistry } from '@levante/connector-api';
 import {
   type Database,
   type Executor,
+  liveMachine,
+  machines,
   type ProviderAccountRow,
+  type ProviderRow,
   projectAccounts,
   providerAccounts,
+  providerInService,
   providers,
+  uniqueViolation,
 } from '@levante/db';
 import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { liveMachines } from '../machines/live-machines.ts';
 import type { MachineReconciler, Reconciliation } from '../machines/machine-reconciler.ts';
@@ -32,6 +37,15 @@ export interface AddAccountInput {
   readonly name: string;
   readonly credentials: unknown;
 }
+
+/** Absent: unchanged. New credentials are checked with the provider before they replace the old. */
+export interface UpdateAccountInput {
+  readonly name?: string;
+  readonly credentials?: unknown;
+}
+
+/** The event type that says an account changed; `after.reconnect` when its connections must be opened again. */
+export const ACCOUNT_UPDATED = 'account.updated';
 
 export class AccountCommands {
   constructor(
@@ -103,6 +117,104 @@ export class AccountCommands {
       });
       return account;
     });
+  }
+
+  /**
+   * Renames an account, or replaces its credentials (keys rotated at the
+   * provider). New credentials are checked as when the account was added,
+   * and must still reach every machine the account has: credentials of
+   * another account at the provider would leave them unmanaged. Every
+   * process reconnects with them (see `ACCOUNT_UPDATED`).
+   */
+  async update(actor: Actor, accountId: string, input: UpdateAccountInput): Promise<ProviderAccountRow> {
+    const name = input.name === undefined ? undefined : validate(accountNameSchema, input.name, 'name');
+    const current = await this.#loadWritable(this.db, actor, accountId);
+    const [provider] = await this.db
+      .select()
+      .from(providers)
+      .where(and(eq(providers.id, current.providerId), providerInService));
+    if (!provider) throw notFound('Provider');
+    const rotated =
+      input.credentials === undefined
+        ? null
+        : await this.#checkedCredentials(provider, accountId, input.credentials);
+    try {
+      return await this.uow.run(async (tx, record) => {
+        const [account] = await tx
+          .update(providerAccounts)
+          .set({
+            name: name ?? current.name,
+            ...(rotated
+              ? { credentials: this.cipher.encrypt(rotated.credentials), remoteName: rotated.remoteName }
+              : {}),
+            updatedAt: new Date(),
+          })
+          .where(eq(providerAccounts.id, accountId))
+          .returning();
+        if (!account) throw notFound('Provider account');
+        const changes = [
+          account.name !== current.name ? `renamed from "${current.name}"` : null,
+          rotated ? 'new credentials' : null,
+        ].filter((change) => change !== null);
+        await record({
+          type: ACCOUNT_UPDATED,
+          actor,
+          projectId: account.ownerProjectId,
+          subjectType: 'ProviderAccount',
+          subjectId: accountId,
+          summary: `${actor.username} changed the account "${account.name}"${changes.length ? `: ${changes.join(', ')}` : ''}.`,
+          before: { name: current.name },
+          after: { name: account.name, reconnect: rotated !== null },
+        });
+        return account;
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === 'provider_accounts_project_name_key') {
+        throw conflict(`The project already has an account named "${name}".`, 'name');
+      }
+      throw error;
+    } finally {
+      // This process at once; the others when they hear the event.
+      if (rotated) await this.pool.forget(accountId);
+    }
+  }
+
+  /** Credentials the provider accepts and that reach the account's machines; refused otherwise, nothing stored. */
+  async #checkedCredentials(
+    provider: ProviderRow,
+    accountId: string,
+    given: unknown,
+  ): Promise<{ credentials: unknown; remoteName: string }> {
+    const factory = await this.registry.get(provider.kind);
+    const credentials = validate(factory.credentialsSchema, given, 'credentials');
+    const managed = await this.db
+      .select({ name: machines.name, ref: machines.providerRef })
+      .from(machines)
+      .where(and(eq(machines.accountId, accountId), liveMachine, isNotNull(machines.providerRef)));
+    // The account's own connection place: a connector that keeps state per account sees its machines.
+    const connector = await this.pool.connectWith(provider, credentials, accountId);
+    try {
+      const { accountName } = await connector.validate();
+      if (managed.length > 0) {
+        const seen = new Set<string>();
+        for await (const machine of connector.listMachines()) seen.add(machine.ref);
+        const unreached = managed.filter((m) => !seen.has(m.ref!)).map((m) => m.name);
+        if (unreached.length > 0) {
+          throw badInput(
+            'credentials',
+            `These credentials do not reach ${unreached.length} of this account's machines (${unreached.slice(0, 5).join(', ')}${unreached.length > 5 ? ', …' : ''}): they may belong to another account at ${provider.name}.`,
+          );
+        }
+      }
+      return { credentials, remoteName: accountName };
+    } catch (error) {
+      if (error instanceof ConnectorError && error.kind === 'AuthError') {
+        throw badInput('credentials', `${provider.name} refused these credentials: ${error.message}`);
+      }
+      throw providerError(provider.name, error);
+    } finally {
+      await connector.close();
+    }
   }
 
   /** Shares an account with another project; the caller must be able to write in both. */

@@ -17,6 +17,7 @@ import { PROVIDER_ACCOUNTS, type ProviderAccount, UNMANAGED_MACHINES } from '@/g
 import { PROVIDERS } from '@/graphql/placement';
 import { formatDateTime } from '@/lib/format';
 import { useProject } from '@/lib/project';
+import { AccountEditDialog } from './account-edit-dialog';
 import { CredentialsFields } from './credentials-form';
 import { type FormValues, fieldsOf, problemsOf, valuesToJson } from './schema-form';
 import { UnmanagedMachines } from './unmanaged-machines';
@@ -32,6 +33,7 @@ export function AccountsPage() {
   const [reconcile, reconciling] = useMutation(RECONCILE_ACCOUNT);
   const [remove, removal] = useMutation(DELETE_ACCOUNT);
   const [deleting, setDeleting] = useState<ProviderAccount | null>(null);
+  const [editing, setEditing] = useState<ProviderAccount | null>(null);
   // Accounts whose unmanaged machines are shown: read on demand, as it asks the provider.
   const [inspected, setInspected] = useState<readonly string[]>([]);
   const names = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
@@ -222,13 +224,26 @@ export function AccountsPage() {
                               Check now
                             </button>
                             {own ? (
-                              <button
-                                type="button"
-                                className="btn btn-small btn-danger-outline"
-                                onClick={() => setDeleting(account)}
-                              >
-                                Delete
-                              </button>
+                              <>
+                                <button
+                                  type="button"
+                                  className="btn btn-small"
+                                  aria-label={`Edit ${account.name}`}
+                                  onClick={() => {
+                                    setNotice(null);
+                                    setEditing(account);
+                                  }}
+                                >
+                                  Edit
+                                </button>
+                                <button
+                                  type="button"
+                                  className="btn btn-small btn-danger-outline"
+                                  onClick={() => setDeleting(account)}
+                                >
+                                  Delete
+                                </button>
+                              </>
                             ) : null}
                           </>
                         ) : null}
@@ -257,6 +272,17 @@ export function AccountsPage() {
         <AddAccount
           projectId={project.id}
           onAdded={(name) => void run(async () => {}, `${name} was added.`)}
+        />
+      ) : null}
+      {editing ? (
+        <AccountEditDialog
+          key={editing.id}
+          account={editing}
+          onDone={(done) => {
+            setEditing(null);
+            void run(async () => {}, done);
+          }}
+          onClose={() => setEditing(null)}
         />
       ) : null}
       <ConfirmDialog
