@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
-import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
+import { RemovalDialog } from '@/components/removal-dialog';
 import {
   ADMIN_HOSTS,
   ADMIN_PROVIDERS,
@@ -269,32 +269,23 @@ function Hosts() {
           </table>
         </div>
       ) : null}
-      <ConfirmDialog
-        open={decommissioning !== null}
-        title={`Decommission ${decommissioning?.name ?? 'the host'}?`}
+      <RemovalDialog
+        target={decommissioning}
+        title={(name) => `Decommission ${name}?`}
         confirmLabel="Decommission"
-        danger
         busy={removal.loading}
-        onCancel={() => setDecommissioning(null)}
-        onConfirm={() => {
-          const target = decommissioning;
-          setDecommissioning(null);
-          if (!target) return;
-          void remove({ variables: { input: { hostId: target.id } } })
-            .then(async () => {
-              setNotice({ tone: 'success', text: `${target.name} was decommissioned.` });
-              await hosts.refetch();
-            })
-            .catch(() => {
-              // Shown from `removal.error`.
-            });
+        onClose={() => setDecommissioning(null)}
+        remove={(host) => remove({ variables: { input: { hostId: host.id } } })}
+        onRemoved={async (host) => {
+          setNotice({ tone: 'success', text: `${host.name} was decommissioned.` });
+          await hosts.refetch();
         }}
       >
         <p>
           Levante stops placing machines there and forgets the host. Only a host without machines can be
           decommissioned: migrate or delete them first.
         </p>
-      </ConfirmDialog>
+      </RemovalDialog>
       {edited ? (
         <HostEditDialog
           key={edited.id}

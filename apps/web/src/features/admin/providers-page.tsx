@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
-import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage, Loading, Notice } from '@/components/feedback';
+import { RemovalDialog } from '@/components/removal-dialog';
 import {
   ADMIN_PROVIDERS,
   type AdminProvider,
@@ -159,25 +159,16 @@ function Providers() {
           </table>
         </div>
       ) : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete ${deleting?.name ?? 'the provider'}?`}
+      <RemovalDialog
+        target={deleting}
+        title={(name) => `Delete ${name}?`}
         confirmLabel="Delete provider"
-        danger
         busy={removal.loading}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          const target = deleting;
-          setDeleting(null);
-          if (!target) return;
-          void remove({ variables: { input: { providerId: target.id } } })
-            .then(async () => {
-              setNotice(`${target.name} was deleted.`);
-              await providers.refetch();
-            })
-            .catch(() => {
-              // Shown from `removal.error`.
-            });
+        onClose={() => setDeleting(null)}
+        remove={(provider) => remove({ variables: { input: { providerId: provider.id } } })}
+        onRemoved={async (provider) => {
+          setNotice(`${provider.name} was deleted.`);
+          await providers.refetch();
         }}
       >
         <p>
@@ -185,7 +176,7 @@ function Providers() {
           has an account on can be deleted: the projects delete their accounts first. Deleted machines keep
           naming it in their history.
         </p>
-      </ConfirmDialog>
+      </RemovalDialog>
       {editing ? (
         <ProviderEditDialog
           key={editing.id}

@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
-import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
+import { RemovalDialog } from '@/components/removal-dialog';
 import {
   CREATE_PLACEMENT_GROUP,
   DELETE_PLACEMENT_GROUP,
@@ -108,25 +108,16 @@ export function PlacementGroupsPage() {
           </table>
         </div>
       ) : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete ${deleting?.name ?? 'the group'}?`}
+      <RemovalDialog
+        target={deleting}
+        title={(name) => `Delete ${name}?`}
         confirmLabel="Delete group"
-        danger
         busy={removal.loading}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          const target = deleting;
-          setDeleting(null);
-          if (!target) return;
-          void remove({ variables: { input: { placementGroupId: target.id } } })
-            .then(async () => {
-              setNotice(`Placement group ${target.name} deleted.`);
-              await groups.refetch();
-            })
-            .catch(() => {
-              // Shown from `removal.error`.
-            });
+        onClose={() => setDeleting(null)}
+        remove={(group) => remove({ variables: { input: { placementGroupId: group.id } } })}
+        onRemoved={async (group) => {
+          setNotice(`Placement group ${group.name} deleted.`);
+          await groups.refetch();
         }}
       >
         <p>
@@ -134,7 +125,7 @@ export function PlacementGroupsPage() {
             ? `It still holds ${deleting.members} machine${deleting.members === 1 ? '' : 's'}: Levante will refuse until ${deleting.members === 1 ? 'it is' : 'they are'} deleted.`
             : 'New machines can no longer be placed in it. Deleted machines keep their history.'}
         </p>
-      </ConfirmDialog>
+      </RemovalDialog>
       {canWrite ? (
         <form className="panel stack" style={{ marginTop: 16, maxWidth: 560 }} onSubmit={submit}>
           <h2>Create a placement group</h2>
