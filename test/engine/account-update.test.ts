@@ -8,7 +8,7 @@ import {
   type EngineUnderTest,
   engineUnderTest,
   FAST_SITE,
-  machineOn,
+  machineRunBy,
   type Site,
   signedInUser,
 } from '../support/engine-under-test.ts';
@@ -44,12 +44,7 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider account, on %s', (kind) 
     (
       await subject.handle.db.select().from(providerAccounts).where(eq(providerAccounts.id, site.accountId))
     )[0]!;
-  /** A machine created and run to the end by `engine`'s worker: its final state and error. */
-  const run = async (engine: EngineUnderTest['engine'], name: string) => {
-    const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, name));
-    while (await engine.worker.runOnce()) {}
-    return (await subject.engine.machineQueries.byId(subject.admin, machine.id)).machine;
-  };
+  const run = (worker: EngineUnderTest['engine'], name: string) => machineRunBy(subject, site, worker, name);
 
   it('renames it, with an event; a name the project uses is refused and changes nothing', async () => {
     const renamed = await subject.engine.accounts.update(subject.admin, site.accountId, { name: 'paris' });

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   machineOn,
@@ -38,9 +39,7 @@ describe.each(TEST_DATABASE_KINDS)('adopting machines Levante did not create, on
   }, 60_000);
   afterAll(() => subject?.close());
 
-  const drain = async () => {
-    while (await subject.engine.worker.runOnce()) {}
-  };
+  const drain = () => drainJobs(subject.engine);
   const unmanaged = () => subject.engine.adoption.unmanaged(subject.admin, site.projectId, site.accountId);
   const adopt = (ref: string, name?: string) =>
     subject.engine.adoption.adopt(subject.admin, {

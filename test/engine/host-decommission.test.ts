@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   machineOn,
@@ -25,9 +26,7 @@ describe.each(TEST_DATABASE_KINDS)('decommissioning a host, on %s', (kind) => {
   }, 60_000);
   afterAll(() => subject?.close());
 
-  const drain = async () => {
-    while (await subject.engine.worker.runOnce()) {}
-  };
+  const drain = () => drainJobs(subject.engine);
   const hostNamed = async (name: string) =>
     (
       await subject.handle.db

@@ -5,6 +5,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   machineOn,
@@ -29,7 +30,7 @@ describe.each(TEST_DATABASE_KINDS)('placement from the kept host index, two repl
   afterAll(() => subject?.close());
 
   const drain = async (engine: Engine) => {
-    while (await engine.worker.runOnce()) {}
+    await drainJobs(engine);
   };
   const create = async (engine: Engine, site: Site, name: string) => {
     const { machine } = await engine.machines.create(subject.admin, machineOn(site, name));

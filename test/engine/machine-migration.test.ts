@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   machineOn,
@@ -47,7 +48,7 @@ describe.each(TEST_DATABASE_KINDS)('live migration in the engine on %s', (kind) 
 
   /** Runs jobs until none is ready. */
   const drain = async (engine: Engine = subject.engine) => {
-    while (await engine.worker.runOnce()) {}
+    await drainJobs(engine);
   };
   const create = async (name: string, host: string, placementGroupId: string | null = null) => {
     const { machine } = await subject.engine.machines.create(subject.admin, {

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   machineOn,
@@ -29,7 +30,7 @@ describe.each(TEST_DATABASE_KINDS)('renaming a machine, on %s', (kind) => {
 
   const create = async (name: string) => {
     const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, name));
-    while (await subject.engine.worker.runOnce()) {}
+    await drainJobs(subject.engine);
     return machine;
   };
   const nameOf = async (id: string) =>
@@ -66,7 +67,7 @@ describe.each(TEST_DATABASE_KINDS)('renaming a machine, on %s', (kind) => {
   it('takes the name of a deleted machine, and does not rename a deleted one', async () => {
     const gone = await create('gone');
     await subject.engine.machines.act(subject.admin, gone.id, 'delete');
-    while (await subject.engine.worker.runOnce()) {}
+    await drainJobs(subject.engine);
     const machine = await create('heir');
     expect((await subject.engine.machines.rename(subject.admin, machine.id, 'gone')).name).toBe('gone');
     const deleted = await refusal(subject.engine.machines.rename(subject.admin, gone.id, 'revived'));

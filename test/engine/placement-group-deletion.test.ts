@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   machineOn,
@@ -27,9 +28,7 @@ describe.each(TEST_DATABASE_KINDS)('deleting a placement group, on %s', (kind) =
   }, 60_000);
   afterAll(() => subject?.close());
 
-  const drain = async () => {
-    while (await subject.engine.worker.runOnce()) {}
-  };
+  const drain = () => drainJobs(subject.engine);
   const group = (name: string) =>
     subject.engine.placementGroups.create(subject.admin, site.projectId, { name, policy: 'anti-affinity' });
   const groupRow = async (id: string) =>

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   machineOn,
@@ -22,9 +23,7 @@ describe.each(TEST_DATABASE_KINDS)('deleting a project on %s', (kind) => {
   }, 60_000);
   afterAll(() => subject?.close());
 
-  const drain = async () => {
-    while (await subject.engine.worker.runOnce()) {}
-  };
+  const drain = () => drainJobs(subject.engine);
   const projectExists = async (id: string) =>
     (await subject.handle.db.select().from(projects).where(eq(projects.id, id))).length === 1;
 

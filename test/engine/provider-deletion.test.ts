@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   FAST_SITE,
@@ -27,9 +28,9 @@ describe.each(TEST_DATABASE_KINDS)('deleting a provider, on %s', (kind) => {
     member = await signedInUser(subject, 'member', { projectId: site.projectId, role: 'owner' });
     providerName = (await subject.engine.providerQueries.byId(subject.admin, site.providerId)).name;
     const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, 'former'));
-    while (await subject.engine.worker.runOnce()) {}
+    await drainJobs(subject.engine);
     await subject.engine.machines.act(subject.admin, machine.id, 'delete');
-    while (await subject.engine.worker.runOnce()) {}
+    await drainJobs(subject.engine);
     formerMachine = machine.id;
   }, 60_000);
   afterAll(() => subject?.close());

@@ -5,10 +5,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   FAST_SITE,
-  machineOn,
+  machineRunBy,
   type Site,
   signedInUser,
 } from '../support/engine-under-test.ts';
@@ -31,12 +32,7 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider, on %s', (kind) => {
 
   const provider = async () =>
     (await subject.handle.db.select().from(providers).where(eq(providers.id, site.providerId)))[0]!;
-  /** A machine created and run to the end by `engine`'s worker: its final state and error. */
-  const run = async (engine: EngineUnderTest['engine'], name: string) => {
-    const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, name));
-    while (await engine.worker.runOnce()) {}
-    return (await subject.engine.machineQueries.byId(subject.admin, machine.id)).machine;
-  };
+  const run = (worker: EngineUnderTest['engine'], name: string) => machineRunBy(subject, site, worker, name);
 
   it('renames it, with an event; a name in use is refused and changes nothing', async () => {
     const renamed = await subject.engine.providers.update(subject.admin, site.providerId, {
@@ -118,7 +114,7 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider, on %s', (kind) => {
     });
     // Nothing changes until a worker has run the refresh.
     expect(await configurations()).not.toContain('tiny');
-    while (await subject.engine.worker.runOnce()) {}
+    await drainJobs(subject.engine);
     expect(await configurations()).toContain('tiny');
     const [refreshed] = await subject.handle.db
       .select()
@@ -130,7 +126,7 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider, on %s', (kind) => {
 
   it('keeps the catalog and says why when the provider refuses the account under the new settings', async () => {
     await subject.engine.providers.update(subject.admin, site.providerId, { settings: { token: 'rotated' } });
-    while (await subject.engine.worker.runOnce()) {}
+    await drainJobs(subject.engine);
     const [failed] = await subject.handle.db
       .select()
       .from(events)
@@ -147,7 +143,7 @@ describe.each(TEST_DATABASE_KINDS)('changing a provider, on %s', (kind) => {
     await subject.engine.providers.update(subject.admin, site.providerId, {
       settings: { token: FAST_SITE.token },
     });
-    while (await subject.engine.worker.runOnce()) {}
+    await drainJobs(subject.engine);
   });
 
   it('is for platform admins only, and says when the provider does not exist', async () => {

@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
+  drainJobs,
   type EngineUnderTest,
   engineUnderTest,
   FAST_SITE,
@@ -39,9 +40,7 @@ describe.each(TEST_DATABASE_KINDS)('machines changed outside Levante, on %s', (k
   }, 60_000);
   afterAll(() => subject?.close());
 
-  const drain = async () => {
-    while (await subject.engine.worker.runOnce()) {}
-  };
+  const drain = () => drainJobs(subject.engine);
   const reconcile = () => subject.engine.accounts.reconcile(subject.admin, site.accountId);
   const machineRow = async (id: string) =>
     (await subject.handle.db.select().from(machines).where(eq(machines.id, id)))[0]!;

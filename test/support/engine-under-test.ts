@@ -163,3 +163,15 @@ export async function signedInUser(
   if (member) await engine.memberships.add(admin, member.projectId, { username, role: member.role });
   return (await engine.auth.login({ username, password: USER_PASSWORD }, 'test')).actor;
 }
+
+/** Runs every job that is ready, as a worker of `engine` would, until none is left. */
+export async function drainJobs(engine: Engine): Promise<void> {
+  while (await engine.worker.runOnce()) {}
+}
+
+/** A machine created on `site` and run to the end by `worker`'s jobs (another process, say): its row then. */
+export async function machineRunBy(subject: EngineUnderTest, site: Site, worker: Engine, name: string) {
+  const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, name));
+  await drainJobs(worker);
+  return (await subject.engine.machineQueries.byId(subject.admin, machine.id)).machine;
+}
