@@ -83,6 +83,14 @@ describe.each(TEST_DATABASE_KINDS)(
       );
       const described = await moto.client().send(new DescribeInstancesCommand({ InstanceIds: [ref] }));
       expect(described.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('stopped');
+      // And a worker tagged it as Levante tags the instances it runs.
+      const tags = async () =>
+        (await moto.client().send(new DescribeInstancesCommand({ InstanceIds: [ref] }))).Reservations?.[0]
+          ?.Instances?.[0]?.Tags ?? [];
+      await waitFor(async () => (await tags()).some((t) => t.Key === 'levante:machine-id'));
+      expect(await tags()).toEqual(
+        expect.arrayContaining([{ Key: 'levante:machine-id', Value: machine.id }]),
+      );
     }, 60_000);
 
     it('creates an instance through Levante, which EC2 runs tagged as managed, then deletes it', async () => {

@@ -1,4 +1,6 @@
-import { events, hosts, machines } from '@levante/db';
+import { join } from 'node:path';
+import { localConnectorFactory } from '@levante/connector-local';
+import { events, hosts, jobs, machines, providers } from '@levante/db';
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import type { Actor } from '@levante/domain';
 import { and, eq } from 'drizzle-orm';
@@ -8,6 +10,7 @@ import {
   drainJobs,
   type EngineUnderTest,
   engineUnderTest,
+  FAST_SITE,
   machineOn,
   type Site,
   signedInUser,
@@ -49,6 +52,24 @@ describe.each(TEST_DATABASE_KINDS)('adopting machines Levante did not create, on
       ref,
       name: name ?? null,
     });
+  /** The machine as the site itself reports it, over a connection of the account's. */
+  const atSite = async (ref: string) => {
+    const [provider] = await subject.handle.db
+      .select()
+      .from(providers)
+      .where(eq(providers.id, site.providerId));
+    const connector = await localConnectorFactory.connect({
+      endpoint: null,
+      credentials: { token: FAST_SITE.token },
+      settings: provider!.settings,
+      dataDir: join(subject.dataDir, 'accounts', site.accountId),
+    });
+    try {
+      return await connector.getMachine({ ref, location: 'paris' });
+    } finally {
+      await connector.close();
+    }
+  };
   const hostRow = async (name: string) =>
     (
       await subject.handle.db
@@ -94,6 +115,13 @@ describe.each(TEST_DATABASE_KINDS)('adopting machines Levante did not create, on
       .where(and(eq(events.subjectId, machine.id), eq(events.type, 'machine.adopted')));
     expect(adopted?.summary).toMatch(/^admin adopted existing-legacy-web as machine legacy-web \(Small\)/);
     expect((await unmanaged()).map((m) => m.info.ref)).toEqual(['existing-Legacy DB']);
+
+    // A worker tags it at the site with its Levante id, as Levante tags the machines it creates.
+    expect((await atSite('existing-legacy-web'))?.managedId).toBeNull();
+    await drain();
+    expect((await atSite('existing-legacy-web'))?.managedId).toBe(machine.id);
+    const [tagging] = await subject.handle.db.select().from(jobs).where(eq(jobs.machineId, machine.id));
+    expect(tagging).toMatchObject({ kind: 'machine.mark_managed', state: 'succeeded' });
 
     // Levante manages it now: a stop goes to the provider and comes back.
     await subject.engine.machines.act(subject.admin, machine.id, 'stop');

@@ -140,6 +140,13 @@ export interface Connector {
    * connection cannot migrate at all.
    */
   migrateMachine?(ref: MachineRef, hostRef: string, options?: CallOptions): Promise<MachineInfo>;
+  /**
+   * Tags a machine made outside Levante with Levante's id, as createMachine
+   * tags its own, once Levante has adopted it: listings then report it as
+   * managed (`managedId`). Refuses with NotFound for an unknown machine, and
+   * NotSupported when the connection cannot tag machines.
+   */
+  markManaged?(ref: MachineRef, machineId: string, options?: CallOptions): Promise<void>;
   close(): Promise<void>;
 }
 

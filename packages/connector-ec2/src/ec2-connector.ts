@@ -1,4 +1,5 @@
 import {
+  CreateTagsCommand,
   DescribeAccountAttributesCommand,
   DescribeAvailabilityZonesCommand,
   DescribeInstancesCommand,
@@ -24,7 +25,13 @@ import {
 } from '@levante/connector-api';
 import type { MachineAction } from '@levante/domain';
 import { fetchConfigurations, fetchImages, instanceTypeAllowed } from './ec2-catalog.ts';
-import { CLIENT_TOKEN_TAG, clientTokenFor, runInstancesInput, toMachineInfo } from './ec2-machines.ts';
+import {
+  CLIENT_TOKEN_TAG,
+  clientTokenFor,
+  MACHINE_ID_TAG,
+  runInstancesInput,
+  toMachineInfo,
+} from './ec2-machines.ts';
 import { type Ec2Region, paginate } from './ec2-region.ts';
 import { regionName } from './region-names.ts';
 import type { Ec2Settings } from './settings.ts';
@@ -204,6 +211,13 @@ export class Ec2Connector implements Connector {
         );
         return;
     }
+  }
+
+  /** Tags an adopted instance `levante:machine-id`, as Levante tags the instances it runs. */
+  async markManaged(ref: MachineRef, machineId: string, options?: CallOptions): Promise<void> {
+    const region = this.#region(ref.location, options);
+    const input = { Resources: [ref.ref], Tags: [{ Key: MACHINE_ID_TAG, Value: machineId }] };
+    await region.call('CreateTags', (c, o) => c.send(new CreateTagsCommand(input), o), options?.signal);
   }
 
   async close(): Promise<void> {

@@ -125,6 +125,21 @@ export class LocalConnector implements Connector {
     await this.#driver[OPERATION_OF[action]](ref.ref);
   }
 
+  /** Tags a machine made outside Levante with Levante's id, with a driver that keeps metadata (the simulator). */
+  async markManaged(ref: MachineRef, machineId: string, options?: CallOptions): Promise<void> {
+    this.#guard(options);
+    const driver = this.#driver;
+    if (!driver.markManaged) {
+      throw new ConnectorError('NotSupported', `The ${driver.name} driver cannot tag machines.`);
+    }
+    const domain = await driver.status(ref.ref);
+    if (!domain || domain.location !== ref.location || domain.state === 'DELETED') {
+      throw new ConnectorError('NotFound', `The local site has no machine ${ref.ref} in ${ref.location}.`);
+    }
+    options?.signal?.throwIfAborted();
+    await driver.markManaged(ref.ref, machineId);
+  }
+
   /**
    * Moves a STARTED machine to another host of its location while it runs
    * (live migration; see Connector.migrateMachine), with a driver that can

@@ -27,6 +27,7 @@ import { MachineConvergence } from './machines/machine-convergence.ts';
 import { CREATE_MACHINE_JOB } from './machines/machine-creation.ts';
 import { MachineMigrationCommands, MIGRATE_MACHINE_JOB } from './machines/machine-migration.commands.ts';
 import { MachineReconciler } from './machines/machine-reconciler.ts';
+import { MARK_MANAGED_JOB, markManagedJob } from './machines/mark-managed.job.ts';
 import { migrateMachineJob } from './machines/migrate-machine.job.ts';
 import { PlacementGroupCommands } from './machines/placement-group.commands.ts';
 import { MembershipCommands } from './projects/membership.commands.ts';
@@ -105,6 +106,7 @@ export function createEngine(options: EngineOptions) {
         [MACHINE_ACTION_JOB]: machineActionJob(convergence),
         [MIGRATE_MACHINE_JOB]: migrateMachineJob(hostIndexes),
         [REFRESH_CATALOG_JOB]: refreshCatalogJob(),
+        [MARK_MANAGED_JOB]: markManagedJob(),
       },
     },
     { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
@@ -130,7 +132,7 @@ export function createEngine(options: EngineOptions) {
     placementGroups: new PlacementGroupCommands(db, uow),
     machines: new MachineCommands(uow, queue, registry, hostIndexes),
     migrations: new MachineMigrationCommands(uow, queue, registry, hostIndexes),
-    adoption: new MachineAdoption(db, uow, pool, registry, hostIndexes),
+    adoption: new MachineAdoption(db, uow, queue, pool, registry, hostIndexes),
     machineQueries: new MachineQueries(db),
     worker,
     reconciler,

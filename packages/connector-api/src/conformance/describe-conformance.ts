@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesFor } from '../capabilities.ts';
 import { isConnectorError } from '../connector-error.ts';
-import { HYPERVISORS } from '../contract.ts';
+import { HYPERVISORS, type MachineRef } from '../contract.ts';
 import { collect, expectConnectorError, LiveConnector, rejectionOf } from './assertions.ts';
 import { describeLifecycle } from './describe-lifecycle.ts';
 import type { ConformanceSubject } from './subject.ts';
@@ -122,10 +122,12 @@ export function describeConformance(name: string, setup: () => Promise<Conforman
     });
 
     const noUnmanaged = !subject.createUnmanaged;
+    let unmanaged: MachineRef | null = null;
     it.skipIf(noUnmanaged)(
       `listMachines includes a machine created outside Levante, with managedId null${noUnmanaged ? ' (skipped: the subject has no createUnmanaged)' : ''}`,
       async () => {
         const ref = await subject.createUnmanaged!();
+        unmanaged = ref;
         // Inventories may lag behind a create: wait for it to show up.
         const machine = await pollUntil(
           async () =>
@@ -135,6 +137,44 @@ export function describeConformance(name: string, setup: () => Promise<Conforman
           { what: `Unmanaged machine ${ref.ref} in the inventory`, describe: () => 'not listed' },
         );
         expect(machine?.managedId).toBeNull();
+      },
+      subject.timeoutMs + 10_000,
+    );
+
+    it.skipIf(noUnmanaged)(
+      'markManaged, where offered, tags that machine so that it is listed as managed, or refuses with NotSupported',
+      async () => {
+        const connector = live.get();
+        // Optional: a connector without it leaves adopted machines untagged.
+        if (!connector.markManaged) return;
+        expect(unmanaged, 'the machine made outside Levante by the test before').not.toBeNull();
+        const ref = unmanaged!;
+        const id = crypto.randomUUID();
+        let refusal: unknown = null;
+        try {
+          await connector.markManaged(ref, id);
+        } catch (error) {
+          refusal = error;
+        }
+        if (refusal !== null) {
+          await expectConnectorError(Promise.reject(refusal), ['NotSupported']);
+          return;
+        }
+        const machine = await pollUntil(
+          async () =>
+            (await collect(connector.listMachines(subject.location))).find((m) => m.ref === ref.ref),
+          (found) => found?.managedId === id,
+          subject.timeoutMs,
+          {
+            what: `Machine ${ref.ref} listed as managed`,
+            describe: (found) => `managedId ${found?.managedId}`,
+          },
+        );
+        expect(machine?.managedId).toBe(id);
+        await expectConnectorError(
+          connector.markManaged({ ref: `levante-unknown-${id.slice(0, 8)}`, location: subject.location }, id),
+          ['NotFound', 'InvalidRequest'],
+        );
       },
       subject.timeoutMs + 10_000,
     );

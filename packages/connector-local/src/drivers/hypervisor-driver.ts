@@ -72,6 +72,8 @@ export interface HypervisorDriver {
   reset(ref: string): Promise<void>;
   /** Stops the domain and removes it with its disk. */
   destroy(ref: string): Promise<void>;
+  /** Keeps Levante's id in the domain's metadata; drivers without it cannot tag adopted machines. */
+  markManaged?(ref: string, managedId: string): Promise<void>;
   /**
    * Moves a running domain to another host while it runs (live migration).
    * Unlike the operations above, it resolves once the domain runs on `host`,

@@ -29,6 +29,7 @@ import {
 import { and, eq, sql } from 'drizzle-orm';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import { occupyHost } from '../hosts/host-placement.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
 import type { ConnectorPool } from '../providers/connector-pool.ts';
 import { projectAccount } from '../providers/project-account.ts';
@@ -39,6 +40,7 @@ import type { UnitOfWork } from '../unit-of-work.ts';
 import type { InventoryItem } from './machine.queries.ts';
 import { machineNameSchema } from './machine-name.ts';
 import { machineSummary } from './machine-view.ts';
+import { MARK_MANAGED_JOB } from './mark-managed.job.ts';
 
 /** A machine the provider runs for the account that Levante does not manage. */
 export interface UnmanagedMachine {
@@ -69,6 +71,7 @@ export class MachineAdoption {
   constructor(
     private readonly db: Database,
     private readonly uow: UnitOfWork,
+    private readonly queue: JobQueue,
     private readonly pool: ConnectorPool,
     private readonly registry: ConnectorRegistry,
     private readonly hostIndexes: HostIndexCache,
@@ -231,6 +234,16 @@ export class MachineAdoption {
         }
         throw error;
       }
+      // Tagged at the provider by a worker, after this commits (see markManagedJob).
+      if (!info.managedId) {
+        await this.queue.enqueue(tx, {
+          kind: MARK_MANAGED_JOB,
+          projectId: project.id,
+          machineId: machine.id,
+          idempotencyKey: `mark-managed:${machine.id}`,
+          createdBy: actor.userId,
+        });
+      }
       await record({
         type: 'machine.adopted',
         actor,
@@ -249,6 +262,7 @@ export class MachineAdoption {
         configurationName: configuration.name,
       };
     });
+    this.queue.notify();
     // The host's capacity changed behind the placement index.
     if (item.host) this.hostIndexes.invalidate();
     return item;

@@ -11,7 +11,7 @@ import {
   providers,
 } from '@levante/db';
 import { holdsResources, type MachineState, notFound, TRANSITIONAL_STATES } from '@levante/domain';
-import { and, eq, inArray, isNotNull, isNull, lt, notExists, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, ne, notExists, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { EventInput } from '../events/event-log.ts';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
@@ -21,6 +21,7 @@ import { providerError } from '../providers/provider-errors.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { writeMachines } from './machine-convergence.ts';
 import { machineSummary, reportedStateEvent } from './machine-view.ts';
+import { MARK_MANAGED_JOB } from './mark-managed.job.ts';
 
 /** What one pass over an account found. */
 export interface Reconciliation {
@@ -33,6 +34,10 @@ export interface Reconciliation {
 /** How many due accounts one periodic round takes (the others wait for the next round). */
 const ACCOUNTS_PER_ROUND = 20;
 const ACTIVE_JOB_STATES = ['queued', 'running'] as const;
+
+/** A job working on the machine's state (tagging it at the provider does not): its machine is left to it. */
+const workingOn = (machine: SQL) =>
+  and(machine, inArray(jobs.state, ACTIVE_JOB_STATES), ne(jobs.kind, MARK_MANAGED_JOB));
 
 /** A machine whose provider reports another state than Levante's record. */
 interface Drift {
@@ -192,7 +197,7 @@ export class MachineReconciler {
             this.db
               .select({ id: jobs.id })
               .from(jobs)
-              .where(and(eq(jobs.machineId, machines.id), inArray(jobs.state, ACTIVE_JOB_STATES))),
+              .where(workingOn(eq(jobs.machineId, machines.id))),
           ),
         ),
       );
@@ -236,7 +241,7 @@ export class MachineReconciler {
       const busy = await tx
         .select({ machineId: jobs.machineId })
         .from(jobs)
-        .where(and(anyOf(jobs.machineId, ids), inArray(jobs.state, ACTIVE_JOB_STATES)));
+        .where(workingOn(anyOf(jobs.machineId, ids)));
       const current = new Map(rows.map((row) => [row.id, row]));
       const working = new Set(busy.map((b) => b.machineId));
       const released = new Map<string, HostShare>();

@@ -223,6 +223,15 @@ export class SimDriver implements HypervisorDriver {
     await this.#file?.close(() => this.#snapshot());
   }
 
+  async markManaged(ref: string, managedId: string): Promise<void> {
+    const domain = this.#domains.get(ref);
+    if (!domain || domain.state === 'destroyed') {
+      throw new ConnectorError('NotFound', `The simulator has no machine ${ref}.`);
+    }
+    domain.managedId = managedId;
+    await this.#save(domain);
+  }
+
   async #operate(ref: string, name: DomainOperation): Promise<void> {
     const domain = this.#domains.get(ref);
     if (!domain) throw new ConnectorError('NotFound', `The simulator has no machine ${ref}.`);
