@@ -50,12 +50,12 @@ interface Drift {
  * Detects drift (DESIGN §4.5): lists each account's machines at its provider
  * and corrects Levante's record of those that were stopped, started, or
  * deleted outside Levante, or whose addresses changed there, with an event
- * each, giving host capacity back (or taking it again) as the state requires. Machines that a job is working on
- * are the job's: they are left alone, and a write checks, with the machine
- * locked, that neither a job nor an action came in since the provider was
- * asked. Every `intervalMs`, each account is reconciled by one of the
- * installation's workers (the first to claim it); `reconcile` runs a pass at
- * once.
+ * each, giving host capacity back (or taking it again) as the state
+ * requires. Machines that a job is working on are the job's: they are left
+ * alone, and a write checks, with the machine locked, that neither a job nor
+ * an action came in since the provider was asked. Every `intervalMs`, each
+ * account is reconciled by one of the installation's workers (the first to
+ * claim it); `reconcile` runs a pass at once.
  */
 export class MachineReconciler {
   #timer: NodeJS.Timeout | null = null;

@@ -25,15 +25,12 @@ export function markManagedJob(): JobHandler {
       const ref = { ref: row.machine.providerRef!, location: row.location.ref };
       let outcome: { state: 'succeeded' | 'failed'; error?: string } = { state: 'succeeded' };
       try {
-        if (connector.markManaged)
-          await connector.markManaged(ref, row.machine.id, { signal: context.signal });
+        await connector.markManaged?.(ref, row.machine.id, { signal: context.signal });
       } catch (error) {
-        if (error instanceof ConnectorError && error.kind === 'NotSupported') {
-          outcome = { state: 'succeeded' };
-        } else if (isPermanent(error)) {
+        const cannotTag = error instanceof ConnectorError && error.kind === 'NotSupported';
+        if (!cannotTag) {
+          if (!isPermanent(error)) throw error;
           outcome = { state: 'failed', error: `${row.provider.name}: ${error.message}` };
-        } else {
-          throw error;
         }
       }
       await context.uow.run(async (tx) => {
