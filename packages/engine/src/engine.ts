@@ -17,6 +17,7 @@ import { type LoginThrottle, MemoryLoginThrottle } from './identity/login-thrott
 import { UserCommands } from './identity/user.commands.ts';
 import { UserQueries } from './identity/user.queries.ts';
 import { JobQueue } from './jobs/job-queue.ts';
+import { bringsJobs } from './jobs/job-wakeup.ts';
 import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from './jobs/worker.ts';
 import { createMachineJob } from './machines/create-machine.job.ts';
 import { MACHINE_ACTION_JOB, MachineCommands } from './machines/machine.commands.ts';
@@ -82,6 +83,10 @@ export function createEngine(options: EngineOptions) {
   const convergence = new MachineConvergence(uow, queue, hostIndexes);
   // A provider's new endpoint or settings, or an account's new credentials, reach every process
   // through the bus: each reconnects.
+  // Jobs enqueued by another process: this one's worker need not wait for its next poll.
+  const stopWaking = bus.subscribe((event) => {
+    if (bringsJobs(event)) queue.notify();
+  });
   const stopReconnecting = bus.subscribe((event) => {
     if (event.after?.reconnect !== true) return;
     const forgetting =
@@ -163,6 +168,7 @@ export function createEngine(options: EngineOptions) {
       }),
     async close(): Promise<void> {
       stopReconnecting();
+      stopWaking();
       await reconciler.stop();
       await worker.stop();
       await pool.close();
