@@ -138,8 +138,9 @@ export class AccountCommands {
       input.credentials === undefined
         ? null
         : await this.#checkedCredentials(provider, accountId, input.credentials);
+    let updated: ProviderAccountRow;
     try {
-      return await this.uow.run(async (tx, record) => {
+      updated = await this.uow.run(async (tx, record) => {
         const [account] = await tx
           .update(providerAccounts)
           .set({
@@ -173,10 +174,10 @@ export class AccountCommands {
         throw conflict(`The project already has an account named "${name}".`, 'name');
       }
       throw error;
-    } finally {
-      // This process at once; the others when they hear the event.
-      if (rotated) await this.pool.forget(accountId);
     }
+    // This process at once; the others when they hear the event.
+    if (rotated) await this.pool.forget(accountId);
+    return updated;
   }
 
   /** Credentials the provider accepts and that reach the account's machines; refused otherwise, nothing stored. */
