@@ -1,4 +1,4 @@
-import { ConnectorError, type ConnectorRegistry } from '@levante/connector-api';
+import { type Connector, ConnectorError, type ConnectorRegistry } from '@levante/connector-api';
 import {
   type Database,
   type Executor,
@@ -69,22 +69,11 @@ export class AccountCommands {
       .from(providers)
       .where(and(eq(providers.id, input.providerId), providerUsableBy(this.db, project.id)));
     if (!provider) throw notFound('Provider');
-    const factory = await this.registry.get(provider.kind);
-    const credentials = validate(factory.credentialsSchema, input.credentials, 'credentials');
-    const connector = await this.pool.connectWith(provider, credentials, null);
-    let catalog: Awaited<ReturnType<typeof readCatalog>>;
-    let remoteName: string;
-    try {
-      remoteName = (await connector.validate()).accountName;
-      catalog = await readCatalog(connector);
-    } catch (error) {
-      if (error instanceof ConnectorError && error.kind === 'AuthError') {
-        throw badInput('credentials', `${provider.name} refused these credentials: ${error.message}`);
-      }
-      throw providerError(provider.name, error);
-    } finally {
-      await connector.close();
-    }
+    const {
+      credentials,
+      remoteName,
+      checked: catalog,
+    } = await this.#withCredentials(provider, input.credentials, null, readCatalog);
     return this.uow.run(async (tx, record) => {
       const [account] = await tx
         .insert(providerAccounts)
@@ -186,28 +175,43 @@ export class AccountCommands {
     accountId: string,
     given: unknown,
   ): Promise<{ credentials: unknown; remoteName: string }> {
-    const factory = await this.registry.get(provider.kind);
-    const credentials = validate(factory.credentialsSchema, given, 'credentials');
     const managed = await this.db
       .select({ name: machines.name, ref: machines.providerRef })
       .from(machines)
       .where(and(eq(machines.accountId, accountId), liveMachine, isNotNull(machines.providerRef)));
     // The account's own connection place: a connector that keeps state per account sees its machines.
+    return this.#withCredentials(provider, given, accountId, async (connector) => {
+      if (managed.length === 0) return;
+      const seen = new Set<string>();
+      for await (const machine of connector.listMachines()) seen.add(machine.ref);
+      const unreached = managed.filter((m) => !seen.has(m.ref!)).map((m) => m.name);
+      if (unreached.length > 0) {
+        throw badInput(
+          'credentials',
+          `These credentials do not reach ${unreached.length} of this account's machines (${unreached.slice(0, 5).join(', ')}${unreached.length > 5 ? ', …' : ''}): they may belong to another account at ${provider.name}.`,
+        );
+      }
+    });
+  }
+
+  /**
+   * Connects with credentials not stored yet, has the provider validate them,
+   * then runs `check` on the connection, and closes it. A refusal of the
+   * credentials is BAD_USER_INPUT at `credentials`, another provider failure
+   * PROVIDER_ERROR: the caller stores nothing either way.
+   */
+  async #withCredentials<T>(
+    provider: ProviderRow,
+    given: unknown,
+    accountId: string | null,
+    check: (connector: Connector) => Promise<T>,
+  ): Promise<{ credentials: unknown; remoteName: string; checked: T }> {
+    const factory = await this.registry.get(provider.kind);
+    const credentials = validate(factory.credentialsSchema, given, 'credentials');
     const connector = await this.pool.connectWith(provider, credentials, accountId);
     try {
       const { accountName } = await connector.validate();
-      if (managed.length > 0) {
-        const seen = new Set<string>();
-        for await (const machine of connector.listMachines()) seen.add(machine.ref);
-        const unreached = managed.filter((m) => !seen.has(m.ref!)).map((m) => m.name);
-        if (unreached.length > 0) {
-          throw badInput(
-            'credentials',
-            `These credentials do not reach ${unreached.length} of this account's machines (${unreached.slice(0, 5).join(', ')}${unreached.length > 5 ? ', …' : ''}): they may belong to another account at ${provider.name}.`,
-          );
-        }
-      }
-      return { credentials, remoteName: accountName };
+      return { credentials, remoteName: accountName, checked: await check(connector) };
     } catch (error) {
       if (error instanceof ConnectorError && error.kind === 'AuthError') {
         throw badInput('credentials', `${provider.name} refused these credentials: ${error.message}`);
