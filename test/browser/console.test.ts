@@ -57,6 +57,19 @@ const markPage = (page: Page) =>
   });
 const marker = (page: Page) => page.evaluate(() => (globalThis as Record<string, unknown>).levanteMarker);
 
+/** Walks the create wizard on the local provider in Paris, first image, first configuration that fits, to the name step. */
+async function wizardToName(page: Page): Promise<void> {
+  const next = page.getByRole('button', { name: 'Next →' });
+  await page.locator('.choice', { hasText: 'local' }).click();
+  await next.click();
+  await page.locator('.choice', { hasText: 'Paris' }).click();
+  await next.click();
+  await page.locator('.choice').first().click();
+  await next.click();
+  await page.locator('.choice:has(input:not([disabled]))').first().click();
+  await next.click();
+}
+
 const nav = (page: Page, label: string) =>
   page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
 
@@ -106,15 +119,7 @@ describe('the web console, in Chromium', () => {
 
   it('creates a machine with the wizard and shows it reach STARTED without a reload', async () => {
     await nav(admin, 'Create machine');
-    const next = admin.getByRole('button', { name: 'Next →' });
-    await admin.locator('.choice', { hasText: 'local' }).click();
-    await next.click();
-    await admin.locator('.choice', { hasText: 'Paris' }).click();
-    await next.click();
-    await admin.locator('.choice').first().click();
-    await next.click();
-    await admin.locator('.choice:has(input:not([disabled]))').first().click();
-    await next.click();
+    await wizardToName(admin);
     const name = admin.locator('input[name=machine-name]');
     await name.fill('-bad-');
     expect(await admin.locator('#machine-name-help').textContent()).toContain(
@@ -701,15 +706,7 @@ describe('the web console, in Chromium', () => {
     expect(await admin.getByText(/already has a placement group named "Web-Spread"/).isVisible()).toBe(true);
 
     await nav(admin, 'Create machine');
-    const next = admin.getByRole('button', { name: 'Next →' });
-    await admin.locator('.choice', { hasText: 'local' }).click();
-    await next.click();
-    await admin.locator('.choice', { hasText: 'Paris' }).click();
-    await next.click();
-    await admin.locator('.choice').first().click();
-    await next.click();
-    await admin.locator('.choice:has(input:not([disabled]))').first().click();
-    await next.click();
+    await wizardToName(admin);
     await admin.locator('input[name=machine-name]').fill('spread-1');
     await admin
       .getByLabel('Placement group (optional)')

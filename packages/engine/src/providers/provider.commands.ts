@@ -219,7 +219,7 @@ export class ProviderCommands {
         await tx.insert(providerProjects).values(projectIds.map((projectId) => ({ providerId, projectId })));
       }
       await record({
-        type: 'provider.updated',
+        type: PROVIDER_UPDATED,
         actor,
         projectId: null,
         subjectType: 'Provider',
