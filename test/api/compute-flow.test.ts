@@ -352,6 +352,52 @@ describe.each(TEST_DATABASE_KINDS)(
       expect((await machine(id)).state).toBe('STARTED');
     });
 
+    it("lists a machine's jobs, newest first, to the project's members only", async () => {
+      const JOBS =
+        'query J($filter: JobFilter, $first: Int) { jobs(filter: $filter, first: $first) { totalCount edges { node { kind summary state progress attempts maxAttempts machineName projectId nextAttemptAt finishedAt } } } }';
+      interface JobsPage {
+        jobs: { totalCount: number; edges: { node: Record<string, unknown> }[] };
+      }
+      const [db1] = dataOf(
+        await call<{ machines: { edges: { node: Machine }[] } }>(
+          '{ machines(filter: { name: "db-1" }) { edges { node { id name state allowedActions error host { id name } addresses } } } }',
+          {},
+          'bob',
+        ),
+      ).machines.edges.map((e) => e.node);
+      const page = dataOf(
+        await call<JobsPage>(JOBS, { filter: { projectId, machineId: db1!.id }, first: 3 }, 'bob'),
+      ).jobs;
+      // The create and the seven actions of the state table.
+      expect(page.totalCount).toBe(8);
+      expect(page.edges.map((e) => e.node.summary)).toEqual([
+        'Resume the machine',
+        'Suspend the machine',
+        'Unpause the machine',
+      ]);
+      expect(page.edges[0]?.node).toMatchObject({
+        kind: 'machine.action',
+        state: 'succeeded',
+        progress: 100,
+        attempts: 1,
+        maxAttempts: 5,
+        machineName: 'db-1',
+        projectId,
+        nextAttemptAt: null,
+      });
+      expect(page.edges[0]?.node.finishedAt).toEqual(expect.any(String));
+
+      // Outsiders: the project does not exist for them, and their own list is empty.
+      expect(errorCode(await call(JOBS, { filter: { projectId } }, 'carol'))).toBe('NOT_FOUND');
+      expect(dataOf(await call<JobsPage>(JOBS, { filter: { machineId: db1!.id } }, 'carol')).jobs).toEqual({
+        totalCount: 0,
+        edges: [],
+      });
+      const badState = await call(JOBS, { filter: { projectId, states: ['done'] } }, 'bob');
+      expect(errorCode(badState)).toBe('BAD_USER_INPUT');
+      expect(badState.errors?.[0]?.message).toMatch(/A job state is one of queued, running/);
+    });
+
     it('refuses bad machine requests with the right code, and creates nothing', async () => {
       const before = dataOf(
         await call<{ machines: { totalCount: number } }>('{ machines { totalCount } }', {}, 'alice'),

@@ -16,6 +16,7 @@ import { Authentication } from './identity/authentication.ts';
 import { type LoginThrottle, MemoryLoginThrottle } from './identity/login-throttle.ts';
 import { UserCommands } from './identity/user.commands.ts';
 import { UserQueries } from './identity/user.queries.ts';
+import { JobQueries } from './jobs/job.queries.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import { bringsJobs } from './jobs/job-wakeup.ts';
 import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from './jobs/worker.ts';
@@ -139,6 +140,7 @@ export function createEngine(options: EngineOptions) {
     migrations: new MachineMigrationCommands(uow, queue, registry, hostIndexes),
     adoption: new MachineAdoption(db, uow, queue, pool, registry, hostIndexes),
     machineQueries: new MachineQueries(db),
+    jobQueries: new JobQueries(db),
     worker,
     reconciler,
     /** What a worker process does: runs jobs, and reconciles accounts with their providers. */

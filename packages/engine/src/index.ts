@@ -11,6 +11,8 @@ export { type Authenticated, SESSION_TTL_MS, type UserProfile } from './identity
 export { type LoginThrottle, MemoryLoginThrottle } from './identity/login-throttle.ts';
 export { RedisLoginThrottle } from './identity/redis-login-throttle.ts';
 export type { CreatedUser } from './identity/user.commands.ts';
+export type { JobFilter, JobView } from './jobs/job.queries.ts';
+export { jobSummary } from './jobs/job-summary.ts';
 export type { WorkerOptions } from './jobs/worker.ts';
 export type { InventoryFilter, InventoryItem } from './machines/machine.queries.ts';
 export type { AdoptMachineInput, UnmanagedMachine } from './machines/machine-adoption.ts';

@@ -65,6 +65,18 @@ export class MachineFilter {
 }
 
 @InputType()
+export class JobFilter {
+  @Field(() => ID, { nullable: true })
+  projectId?: string | null;
+  @Field(() => ID, { nullable: true })
+  machineId?: string | null;
+  @Field(() => [String], { nullable: true, description: 'queued, running, succeeded, failed, cancelled.' })
+  states?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'machine.create, machine.action…' })
+  kinds?: string[] | null;
+}
+
+@InputType()
 export class CreatePlacementGroupInput {
   @Field(() => ID)
   projectId!: string;

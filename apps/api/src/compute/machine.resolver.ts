@@ -1,4 +1,3 @@
-import type { JobRow } from '@levante/db';
 import {
   type Actor,
   fromGlobalId,
@@ -7,6 +6,7 @@ import {
   type MachineAction,
   toGlobalId,
 } from '@levante/domain';
+import type { JobView } from '@levante/engine';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../graphql/connection.ts';
 import { ConnectionArgs } from '../graphql/connection-args.ts';
@@ -15,6 +15,7 @@ import {
   CreateMachineInput,
   CreatePlacementGroupInput,
   DeletePlacementGroupInput,
+  JobFilter,
   MachineActionInput,
   MachineFilter,
   MigrateMachineInput,
@@ -22,6 +23,7 @@ import {
 } from './compute.inputs.ts';
 import {
   DeletePlacementGroupPayload,
+  JobConnection,
   JobNode,
   MachineConnection,
   MachineNode,
@@ -33,7 +35,7 @@ import {
 } from './machine.types.ts';
 import { MACHINE_EVENT_TYPES, mapStream } from './placement-changes.ts';
 
-const finished = (job: JobRow) => job.state !== 'queued' && job.state !== 'running';
+const finished = (job: JobView) => job.state !== 'queued' && job.state !== 'running';
 
 /** The job now, then after each event that mentions it; ends once the job has finished. */
 async function* jobUpdates(
@@ -41,14 +43,14 @@ async function* jobUpdates(
   actor: Actor,
   jobId: string,
   events: AsyncIterableIterator<LevanteEvent>,
-): AsyncGenerator<JobRow> {
+): AsyncGenerator<JobView> {
   try {
-    const current = await ctx.engine.machineQueries.job(actor, jobId);
+    const current = await ctx.engine.jobQueries.byId(actor, jobId);
     yield current;
     if (finished(current)) return;
     for await (const event of events) {
       if (event.after?.jobId !== jobId) continue;
-      const job = await ctx.engine.machineQueries.job(actor, jobId);
+      const job = await ctx.engine.jobQueries.byId(actor, jobId);
       yield job;
       if (finished(job)) return;
     }
@@ -97,7 +99,28 @@ export class MachineResolver {
 
   @Query(() => JobNode)
   async job(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobNode> {
-    return toJobNode(await ctx.engine.machineQueries.job(requireActor(ctx), fromGlobalId('Job', id)));
+    return toJobNode(await ctx.engine.jobQueries.byId(requireActor(ctx), fromGlobalId('Job', id)));
+  }
+
+  @Query(() => JobConnection, {
+    description: 'The jobs of the projects you may see, newest first: what Levante is doing and has done.',
+  })
+  async jobs(
+    @Arg('filter', () => JobFilter, { nullable: true }) filter: JobFilter | null,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<JobNode>> {
+    const page = await ctx.engine.jobQueries.list(
+      requireActor(ctx),
+      {
+        projectId: optionalId('Project', filter?.projectId, 'filter.projectId'),
+        machineId: optionalId('Machine', filter?.machineId, 'filter.machineId'),
+        states: filter?.states ?? null,
+        kinds: filter?.kinds ?? null,
+      },
+      args,
+    );
+    return toConnection(page, toJobNode);
   }
 
   @Query(() => [PlacementGroupNode])
@@ -131,7 +154,7 @@ export class MachineResolver {
       hostId: optionalId('Host', input.hostId, 'hostId'),
       userData: input.userData ?? null,
     });
-    return { machine: toMachineNode(item), job: toJobNode(job) };
+    return { machine: toMachineNode(item), job: toJobNode({ ...job, machineName: item.machine.name }) };
   }
 
   @Mutation(() => MachineNode, {
@@ -166,7 +189,7 @@ export class MachineResolver {
     );
     return {
       machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
-      job: toJobNode(job),
+      job: toJobNode({ ...job, machineName: machine.name }),
     };
   }
 
@@ -186,7 +209,7 @@ export class MachineResolver {
     );
     return {
       machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
-      job: toJobNode(job),
+      job: toJobNode({ ...job, machineName: machine.name }),
     };
   }
 
@@ -225,7 +248,7 @@ export class MachineResolver {
       const ctx = context as Context;
       const actor = requireActor(ctx);
       const jobId = fromGlobalId('Job', (args as { id: string }).id);
-      const job = await ctx.engine.machineQueries.job(actor, jobId);
+      const job = await ctx.engine.jobQueries.byId(actor, jobId);
       const events = await ctx.engine.eventSubscriptions.open(actor, {
         projectId: job.projectId,
         types: MACHINE_EVENT_TYPES,
@@ -233,7 +256,7 @@ export class MachineResolver {
       return jobUpdates(ctx, actor, jobId, events);
     },
   })
-  jobUpdated(@Root() job: JobRow, @Arg('id', () => ID) _id: string): JobNode {
+  jobUpdated(@Root() job: JobView, @Arg('id', () => ID) _id: string): JobNode {
     return toJobNode(job);
   }
 

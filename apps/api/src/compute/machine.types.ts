@@ -1,6 +1,6 @@
 import type { JobRow } from '@levante/db';
 import { allowedActions, type MachineState, toGlobalId } from '@levante/domain';
-import type { InventoryItem, PlacementGroupWithMembers } from '@levante/engine';
+import { type InventoryItem, jobSummary, type PlacementGroupWithMembers } from '@levante/engine';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../graphql/connection.ts';
 import { MachineActionEnum, MachineStateEnum, PlacementPolicyEnum } from './compute.enums.ts';
@@ -132,35 +132,58 @@ export function toMachineNode({
 export class JobNode {
   @Field(() => ID)
   id!: string;
-  @Field(() => String)
+  @Field(() => String, { description: 'machine.create, machine.action, machine.migrate…' })
   kind!: string;
+  @Field(() => String, { description: 'What it does, said for a person ("Start the machine").' })
+  summary!: string;
   @Field(() => String, { description: 'queued, running, succeeded, failed or cancelled.' })
   state!: string;
   @Field(() => Int, { description: '0 to 100.' })
   progress!: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Attempts made so far; a failed attempt is tried again later.' })
   attempts!: number;
-  @Field(() => String, { nullable: true })
+  @Field(() => Int, { description: 'Attempts allowed before the job fails for good.' })
+  maxAttempts!: number;
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed, or why the job did.' })
   error!: string | null;
   @Field(() => ID, { nullable: true })
+  projectId!: string | null;
+  @Field(() => ID, { nullable: true })
   machineId!: string | null;
+  @Field(() => String, { nullable: true, description: 'The name of the machine it works on.' })
+  machineName!: string | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When a queued job runs next: after a failed attempt, the retry waits.',
+  })
+  nextAttemptAt!: Date | null;
   @Field(() => Date)
   createdAt!: Date;
+  @Field(() => Date)
+  updatedAt!: Date;
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
 }
 
-export const toJobNode = (job: JobRow): JobNode => ({
+export const toJobNode = (job: JobRow & { readonly machineName?: string | null }): JobNode => ({
   id: toGlobalId('Job', job.id),
   kind: job.kind,
+  summary: jobSummary(job),
   state: job.state,
   progress: job.progress,
   attempts: job.attempts,
+  maxAttempts: job.maxAttempts,
   error: job.error,
+  projectId: job.projectId ? toGlobalId('Project', job.projectId) : null,
   machineId: job.machineId ? toGlobalId('Machine', job.machineId) : null,
+  machineName: job.machineName ?? null,
+  nextAttemptAt: job.state === 'queued' ? job.runAfter : null,
   createdAt: job.createdAt,
+  updatedAt: job.updatedAt,
   finishedAt: job.finishedAt,
 });
+
+export const JobConnection = Connection('Job', JobNode);
 
 @ObjectType('PlacementGroup')
 export class PlacementGroupNode {

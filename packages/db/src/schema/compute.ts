@@ -124,6 +124,8 @@ export type MachineRow = typeof machines.$inferSelect;
  */
 export const liveMachine = sql`${machines.state} <> 'DELETED'`;
 
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
 /** Work for the workers: leased with SKIP LOCKED, retried when a lease expires. */
 export const jobs = pgTable(
   'jobs',
@@ -133,9 +135,7 @@ export const jobs = pgTable(
     projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
     machineId: uuid('machine_id').references(() => machines.id, { onDelete: 'cascade' }),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
-    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] })
-      .notNull()
-      .default('queued'),
+    state: text('state', { enum: JOB_STATES }).notNull().default('queued'),
     /** 0 to 100. */
     progress: integer('progress').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
@@ -154,6 +154,7 @@ export const jobs = pgTable(
     uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
     index('jobs_ready_idx').on(t.state, t.runAfter),
     index('jobs_machine_idx').on(t.machineId),
+    index('jobs_project_created_idx').on(t.projectId, t.createdAt, t.id),
   ],
 );
 export type JobRow = typeof jobs.$inferSelect;

@@ -1,9 +1,9 @@
-import { type Database, events, memberships } from '@levante/db';
+import { type Database, events } from '@levante/db';
 import { type Actor, type LevanteEvent, validate } from '@levante/domain';
 import { and, count, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { decodeCursor, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
-import { assertActive, authorizeProject } from '../projects/project-access.ts';
+import { assertActive, authorizeProject, inMemberProjects } from '../projects/project-access.ts';
 import { toLevanteEvent } from './event-log.ts';
 
 export interface EventFilter {
@@ -28,7 +28,9 @@ export class EventQueries {
     const types = filter.types ? validate(typesSchema, filter.types, 'types') : null;
     if (filter.projectId) await authorizeProject(this.db, actor, filter.projectId, 'event.read');
     const conditions: (SQL | undefined)[] = [
-      filter.projectId ? eq(events.projectId, filter.projectId) : this.scope(actor),
+      filter.projectId
+        ? eq(events.projectId, filter.projectId)
+        : inMemberProjects(this.db, actor, events.projectId),
       types && types.length > 0 ? inArray(events.type, types) : undefined,
       filter.subjectId ? eq(events.subjectId, filter.subjectId) : undefined,
     ];
@@ -46,17 +48,5 @@ export class EventQueries {
         .where(and(...conditions)),
     ]);
     return toPage(rows, size, total?.n ?? 0, (e) => [e.id], toLevanteEvent);
-  }
-
-  /** Platform admins see everything; others the events of their projects. */
-  private scope(actor: Actor): SQL | undefined {
-    if (actor.isAdmin) return undefined;
-    return inArray(
-      events.projectId,
-      this.db
-        .select({ id: memberships.projectId })
-        .from(memberships)
-        .where(eq(memberships.userId, actor.userId)),
-    );
   }
 }

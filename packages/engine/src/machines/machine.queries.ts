@@ -2,8 +2,6 @@ import {
   type Database,
   type HostRow,
   hosts,
-  type JobRow,
-  jobs,
   type LocationRow,
   liveMachine,
   locations,
@@ -11,7 +9,6 @@ import {
   machineConfigurations,
   machineImages,
   machines,
-  memberships,
   type ProviderRow,
   providers,
 } from '@levante/db';
@@ -19,7 +16,7 @@ import { type Actor, MACHINE_STATES, notFound, validate } from '@levante/domain'
 import { and, count, desc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
-import { assertActive, authorizeProject } from '../projects/project-access.ts';
+import { assertActive, authorizeProject, inMemberProjects } from '../projects/project-access.ts';
 
 export interface InventoryFilter {
   readonly projectId?: string | null;
@@ -69,7 +66,9 @@ export class MachineQueries {
     if (filter.projectId) await authorizeProject(this.db, actor, filter.projectId, 'resource.read');
     const size = pageSize(args);
     const conditions: (SQL | undefined)[] = [
-      filter.projectId ? eq(machines.projectId, filter.projectId) : this.#scope(actor),
+      filter.projectId
+        ? eq(machines.projectId, filter.projectId)
+        : inMemberProjects(this.db, actor, machines.projectId),
       filter.providerId ? eq(machines.providerId, filter.providerId) : undefined,
       filter.locationId ? eq(machines.locationId, filter.locationId) : undefined,
       states && states.length > 0 ? inArray(machines.state, states) : undefined,
@@ -122,29 +121,8 @@ export class MachineQueries {
       .leftJoin(hosts, eq(hosts.id, machines.hostId))
       .leftJoin(machineImages, eq(machineImages.id, machines.imageId))
       .leftJoin(machineConfigurations, eq(machineConfigurations.id, machines.configurationId))
-      .where(and(eq(machines.id, machineId), this.#scope(actor)));
+      .where(and(eq(machines.id, machineId), inMemberProjects(this.db, actor, machines.projectId)));
     if (!row) throw notFound('Machine');
     return row;
-  }
-
-  async job(actor: Actor, jobId: string): Promise<JobRow> {
-    assertActive(actor);
-    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, jobId));
-    if (!row?.projectId) throw notFound('Job');
-    await authorizeProject(this.db, actor, row.projectId, 'resource.read').catch(() => {
-      throw notFound('Job');
-    });
-    return row;
-  }
-
-  #scope(actor: Actor): SQL | undefined {
-    if (actor.isAdmin) return undefined;
-    return inArray(
-      machines.projectId,
-      this.db
-        .select({ id: memberships.projectId })
-        .from(memberships)
-        .where(eq(memberships.userId, actor.userId)),
-    );
   }
 }

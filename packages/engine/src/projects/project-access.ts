@@ -7,7 +7,7 @@ import {
   type ProjectRole,
   roleAllows,
 } from '@levante/domain';
-import { and, eq } from 'drizzle-orm';
+import { type AnyColumn, and, eq, inArray, type SQL } from 'drizzle-orm';
 
 const ACTION_PHRASES: Record<ProjectAction, string> = {
   'project.read': 'see this project',
@@ -62,4 +62,16 @@ export async function authorizeProject(
     );
   }
   return { project: row.project, role: row.role };
+}
+
+/**
+ * The rows of the projects the actor belongs to, by their project column; no
+ * condition for platform admins, who see every project.
+ */
+export function inMemberProjects(db: Executor, actor: Actor, projectId: AnyColumn): SQL | undefined {
+  if (actor.isAdmin) return undefined;
+  return inArray(
+    projectId,
+    db.select({ id: memberships.projectId }).from(memberships).where(eq(memberships.userId, actor.userId)),
+  );
 }

@@ -17,9 +17,9 @@ import {
   providers,
 } from '@levante/db';
 import { type Actor, notFound } from '@levante/domain';
-import { and, asc, eq, exists, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, or, type SQL } from 'drizzle-orm';
 import { toJSONSchema } from 'zod';
-import { assertActive, authorizeProject } from '../projects/project-access.ts';
+import { assertActive, authorizeProject, inMemberProjects } from '../projects/project-access.ts';
 
 export interface VisibleAccount {
   readonly account: ProviderAccountRow;
@@ -124,15 +124,7 @@ export class ProviderQueries {
       .where(
         and(
           eq(projectAccounts.accountId, accountId),
-          actor.isAdmin
-            ? undefined
-            : inArray(
-                projectAccounts.projectId,
-                this.db
-                  .select({ id: memberships.projectId })
-                  .from(memberships)
-                  .where(eq(memberships.userId, actor.userId)),
-              ),
+          inMemberProjects(this.db, actor, projectAccounts.projectId),
         ),
       );
     return rows.map((r) => r.projectId);

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_project_created_idx" ON "jobs" USING btree ("project_id","created_at","id");
