@@ -234,6 +234,39 @@ describe('the web console, in Chromium', () => {
     await second.context.close();
   }, 90_000);
 
+  it("lists the machine's jobs on its page, a new one live, and the project's on the Jobs page", async () => {
+    await admin.goto(`${levante.url}${machineHref}`);
+    await markPage(admin);
+    const rows = admin.getByRole('table', { name: 'Machine jobs' }).locator('tbody tr');
+    const summaries = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-job')));
+    await expect
+      .poll(summaries, LIVE)
+      .toEqual([
+        expect.stringMatching(/^Move the machine to /),
+        'Start the machine',
+        'Stop the machine',
+        'Create the machine',
+      ]);
+
+    await admin.locator('[data-action=RESTART]').click();
+    await expect.poll(() => rows.first().getAttribute('data-job'), LIVE).toBe('Restart the machine');
+    await expect
+      .poll(() => rows.first().locator('[data-job-state]').getAttribute('data-job-state'), LIVE)
+      .toBe('succeeded');
+    expect(await rows.first().textContent()).toContain('1 of 5');
+    expect(await marker(admin)).toBe('not reloaded');
+
+    await nav(admin, 'Jobs');
+    const table = admin.getByRole('table', { name: 'Jobs' });
+    const first = table.locator('tbody tr').first();
+    await expect.poll(() => first.getAttribute('data-job'), LIVE).toBe('Restart the machine');
+    expect(await first.getByRole('link', { name: MACHINE }).getAttribute('href')).toBe(machineHref);
+    expect(await table.locator('tbody tr').count()).toBe(5);
+    await admin.screenshot({ path: join(SHOTS, 'jobs.png') });
+    await admin.getByLabel('Show').selectOption('In progress');
+    await expect.poll(() => admin.getByText('No job matches.').isVisible(), LIVE).toBe(true);
+  }, 90_000);
+
   it("lets the admin set a host's CPU ratio and labels, and refuses a ratio out of range", async () => {
     const HOST = 'lyon-a-1';
     await nav(admin, 'Hosts');

@@ -16,6 +16,7 @@ const PROJECT_NAV: readonly NavItem[] = [
   { href: '/machines', label: 'Machines', exact: true },
   { href: '/machines/new', label: 'Create machine' },
   { href: '/placement', label: 'Placement map' },
+  { href: '/jobs', label: 'Jobs' },
   { href: '/activity', label: 'Activity' },
 ];
 const SETTINGS_NAV: readonly NavItem[] = [

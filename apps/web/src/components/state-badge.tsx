@@ -1,4 +1,4 @@
-import type { MachineState } from '@/graphql/types';
+import type { JobState, MachineState } from '@/graphql/types';
 
 export type StateTone = 'ok' | 'off' | 'busy' | 'bad' | 'rest';
 
@@ -27,6 +27,23 @@ export function stateTone(state: MachineState): StateTone {
 export function StateBadge({ state }: { state: MachineState }) {
   return (
     <span className={`state state-${stateTone(state)}`} data-state={state}>
+      <span className="state-dot" aria-hidden="true" />
+      {state}
+    </span>
+  );
+}
+
+const JOB_TONES: Record<JobState, StateTone> = {
+  queued: 'rest',
+  running: 'busy',
+  succeeded: 'ok',
+  failed: 'bad',
+  cancelled: 'off',
+};
+
+export function JobStateBadge({ state }: { state: JobState }) {
+  return (
+    <span className={`state state-${JOB_TONES[state] ?? 'off'}`} data-job-state={state}>
       <span className="state-dot" aria-hidden="true" />
       {state}
     </span>

@@ -17,10 +17,16 @@ const EVENT_FIELDS = gql`
 
 export const EVENTS: TypedDocumentNode<
   { events: Connection<Event> },
-  { projectId?: string | null; types?: string[] | null; first: number; after?: string | null }
+  {
+    projectId?: string | null;
+    subjectId?: string | null;
+    types?: string[] | null;
+    first: number;
+    after?: string | null;
+  }
 > = gql`
-  query Events($projectId: ID, $types: [String!], $first: Int, $after: String) {
-    events(projectId: $projectId, types: $types, first: $first, after: $after) {
+  query Events($projectId: ID, $subjectId: ID, $types: [String!], $first: Int, $after: String) {
+    events(projectId: $projectId, subjectId: $subjectId, types: $types, first: $first, after: $after) {
       totalCount
       pageInfo {
         endCursor
@@ -39,10 +45,10 @@ export const EVENTS: TypedDocumentNode<
 
 export const EVENTS_LIVE: TypedDocumentNode<
   { events: Event },
-  { projectId?: string | null; types?: string[] | null }
+  { projectId?: string | null; subjectId?: string | null; types?: string[] | null }
 > = gql`
-  subscription EventsLive($projectId: ID, $types: [String!]) {
-    events(projectId: $projectId, types: $types) {
+  subscription EventsLive($projectId: ID, $subjectId: ID, $types: [String!]) {
+    events(projectId: $projectId, subjectId: $subjectId, types: $types) {
       ...EventFields
     }
   }

@@ -3,6 +3,7 @@ import type {
   Capabilities,
   Connection,
   Job,
+  JobState,
   Location,
   MachineAction,
   MachineState,
@@ -75,11 +76,15 @@ const JOB_FIELDS = gql`
   fragment JobFields on Job {
     id
     kind
+    summary
     state
     progress
     attempts
+    maxAttempts
     error
     machineId
+    machineName
+    nextAttemptAt
     createdAt
     finishedAt
   }
@@ -479,4 +484,32 @@ export const ADOPT_MACHINE: TypedDocumentNode<
     }
   }
   ${MACHINE_FIELDS}
+`;
+
+export interface JobFilter {
+  projectId?: string | null;
+  machineId?: string | null;
+  states?: JobState[] | null;
+}
+
+export const JOBS: TypedDocumentNode<
+  { jobs: Connection<Job> },
+  { filter: JobFilter; first: number; after?: string | null }
+> = gql`
+  query Jobs($filter: JobFilter, $first: Int, $after: String) {
+    jobs(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      edges {
+        cursor
+        node {
+          ...JobFields
+        }
+      }
+    }
+  }
+  ${JOB_FIELDS}
 `;

@@ -65,14 +65,23 @@ export interface Location {
   ref: string;
 }
 
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
 export interface Job {
   id: string;
   kind: string;
-  state: string;
+  /** What it does, said for a person. */
+  summary: string;
+  state: JobState;
   progress: number;
   attempts: number;
+  maxAttempts: number;
   error: string | null;
   machineId: string | null;
+  machineName: string | null;
+  /** When a queued job runs next. */
+  nextAttemptAt: string | null;
   createdAt: string;
   finishedAt: string | null;
 }

@@ -16,6 +16,7 @@ import { useSession } from '@/lib/session';
 import { JobProgress } from '../wizard/creation-progress';
 import { ACTION_LABELS, actionBlocker, migrateBlocker } from './actions';
 import { MachineEvents } from './machine-events';
+import { MachineJobs } from './machine-jobs';
 import { MigrateDialog } from './migrate-dialog';
 import { RenameDialog } from './rename-dialog';
 
@@ -226,6 +227,10 @@ export function MachineDetails({ machineId }: { machineId: string }) {
           </dl>
         </section>
       </div>
+      <section className="panel" aria-labelledby="jobs-title" style={{ marginTop: 16 }}>
+        <h2 id="jobs-title">Jobs</h2>
+        <MachineJobs machineId={machine.id} projectId={machine.projectId} />
+      </section>
       <ConfirmDialog
         open={confirmDelete}
         title={`Delete ${machine.name}?`}

@@ -7,37 +7,26 @@ import { EVENTS, EVENTS_LIVE } from '@/graphql/events';
 import type { Event } from '@/graphql/types';
 import { formatDateTime } from '@/lib/format';
 
-const MACHINE_EVENT_TYPES = [
-  'machine.created',
-  'machine.state_changed',
-  'machine.migrating',
-  'machine.moved',
-  'machine.migration_failed',
-];
-
-/**
- * A machine's history: the project's machine events filtered on the machine (the API filters by
- * project and type, not by subject), then live from the `events` subscription.
- */
+/** A machine's history: every event about it, newest first, then live as they happen. */
 export function MachineEvents({ machineId, projectId }: { machineId: string; projectId: string }) {
   const { data, loading, error } = useQuery(EVENTS, {
-    variables: { projectId, types: MACHINE_EVENT_TYPES, first: 100 },
+    variables: { projectId, subjectId: machineId, first: 100 },
     fetchPolicy: 'network-only',
   });
   const [live, setLive] = useState<Event[]>([]);
   useSubscription(EVENTS_LIVE, {
-    variables: { projectId, types: MACHINE_EVENT_TYPES },
+    variables: { projectId, subjectId: machineId },
     onData: ({ data: message }) => {
       const event = message.data?.events;
-      if (event && event.subjectId === machineId) setLive((current) => [event, ...current]);
+      if (event) setLive((current) => [event, ...current]);
     },
   });
   const events = useMemo(() => {
     const byId = new Map<string, Event>();
     for (const event of [...live, ...(data?.events.edges.map((e) => e.node) ?? [])])
-      if (event.subjectId === machineId && !byId.has(event.id)) byId.set(event.id, event);
+      if (!byId.has(event.id)) byId.set(event.id, event);
     return [...byId.values()];
-  }, [live, data, machineId]);
+  }, [live, data]);
 
   if (loading && !data) return <Loading label="Loading history…" />;
   return (

@@ -17,7 +17,7 @@ export function JobProgress({ job: initial }: { job: Job }) {
   return (
     <div className="stack" data-job-state={job.state}>
       <div className="row">
-        <strong>Job {job.kind}</strong>
+        <strong>{job.summary}</strong>
         <span className="muted">
           {job.state} · {job.progress}%{job.attempts > 1 ? ` · attempt ${job.attempts}` : ''}
         </span>
@@ -25,7 +25,7 @@ export function JobProgress({ job: initial }: { job: Job }) {
       <div
         className={`progress${done ? ' progress-done' : ''}${failed ? ' progress-failed' : ''}`}
         role="progressbar"
-        aria-label={`Job ${job.kind}`}
+        aria-label={job.summary}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={job.progress}
