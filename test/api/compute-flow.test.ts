@@ -631,7 +631,7 @@ describe.each(TEST_DATABASE_KINDS)(
       const refused = await call(CREATE_MACHINE, { input: machineInput('over') }, 'alice');
       expect(errorCode(refused)).toBe('QUOTA_EXCEEDED');
       expect(refused.errors?.[0]?.message).toBe(
-        'Project Apollo would use 5 of machines, over its quota of 4 (4 in use).',
+        'Project Apollo would use 5 machines, over its quota of 4 (4 in use).',
       );
       const quota = dataOf(
         await call<{ project: { quota: { usage: { machines: number } } } }>(
@@ -642,6 +642,42 @@ describe.each(TEST_DATABASE_KINDS)(
       );
       expect(quota.project.quota.usage.machines).toBe(4);
       dataOf(await call(SET, { input: { projectId, machines: null } }, 'admin'));
+    });
+
+    it('creates several machines in one request, all of them or none', async () => {
+      const CREATE_MANY = `mutation C($input: CreateMachinesInput!) { createMachines(input: $input) { created { machine { ${MACHINE_FIELDS} } job { id state summary machineName } } } }`;
+      type Created = { createMachines: { created: { machine: Machine; job: { machineName: string } }[] } };
+      const created = dataOf(
+        await call<Created>(CREATE_MANY, { input: { ...machineInput('batch'), count: 3 } }, 'alice'),
+      ).createMachines.created;
+      expect(created.map((c) => [c.machine.name, c.machine.state, c.job.machineName])).toEqual([
+        ['batch-1', 'CREATING', 'batch-1'],
+        ['batch-2', 'CREATING', 'batch-2'],
+        ['batch-3', 'CREATING', 'batch-3'],
+      ]);
+      for (const { machine: m } of created) expect((await poll(m.id, 'STARTED')).host).not.toBeNull();
+
+      const names = async () =>
+        dataOf(
+          await call<{ machines: { edges: { node: { name: string } }[] } }>(
+            '{ machines(first: 100, filter: { name: "batch" }) { edges { node { name } } } }',
+            {},
+            'alice',
+          ),
+        ).machines.edges.map((e) => e.node.name);
+      const taken = await call(CREATE_MANY, { input: { ...machineInput('batch'), count: 4 } }, 'alice');
+      expect(errorCode(taken)).toBe('CONFLICT');
+      expect(taken.errors?.[0]?.message).toContain('batch-1');
+      const tooMany = await call(CREATE_MANY, { input: { ...machineInput('more'), count: 51 } }, 'alice');
+      expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');
+      expect(tooMany.errors?.[0]?.message).toBe('Ask for at most 50 machines at a time.');
+      expect(errorCode(await call(CREATE_MANY, { input: { ...machineInput('v'), count: 2 } }, 'bob'))).toBe(
+        'FORBIDDEN',
+      );
+      expect((await names()).sort()).toEqual(['batch-1', 'batch-2', 'batch-3']);
+
+      for (const { machine: m } of created) dataOf(await call(ACT, { id: m.id, action: 'DELETE' }, 'alice'));
+      for (const { machine: m } of created) await poll(m.id, 'DELETED');
     });
 
     it('shares an account with another project of the same user, and stops sharing it when unused', async () => {

@@ -24,6 +24,12 @@ export class CreateMachineInput {
   userData?: string | null;
 }
 
+@InputType({ description: 'Several machines alike: each is a CreateMachineInput named `name-1`, `name-2`…' })
+export class CreateMachinesInput extends CreateMachineInput {
+  @Field(() => Int, { description: 'How many, 1 to 50.' })
+  count!: number;
+}
+
 @InputType()
 export class MachineActionInput {
   @Field(() => ID)

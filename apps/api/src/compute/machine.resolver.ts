@@ -6,13 +6,14 @@ import {
   type MachineAction,
   toGlobalId,
 } from '@levante/domain';
-import type { JobView } from '@levante/engine';
+import type { CreatedMachine, CreateMachineInput as EngineCreateInput, JobView } from '@levante/engine';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../graphql/connection.ts';
 import { ConnectionArgs } from '../graphql/connection-args.ts';
 import { type Context, requireActor } from '../graphql/context.ts';
 import {
   CreateMachineInput,
+  CreateMachinesInput,
   CreatePlacementGroupInput,
   DeletePlacementGroupInput,
   JobFilter,
@@ -22,6 +23,7 @@ import {
   RenameMachineInput,
 } from './compute.inputs.ts';
 import {
+  CreateMachinesPayload,
   DeletePlacementGroupPayload,
   JobConnection,
   JobNode,
@@ -59,11 +61,30 @@ async function* jobUpdates(
   }
 }
 
+const toMachinePayload = ({ item, job }: CreatedMachine): MachinePayload => ({
+  machine: toMachineNode(item),
+  job: toJobNode({ ...job, machineName: item.machine.name }),
+});
+
 const optionalId = (
   type: Parameters<typeof fromGlobalId>[0],
   id: string | null | undefined,
   field: string,
 ) => (id ? fromGlobalId(type, id, field) : null);
+
+function toCreateInput(input: CreateMachineInput): EngineCreateInput {
+  return {
+    projectId: fromGlobalId('Project', input.projectId, 'projectId'),
+    accountId: fromGlobalId('ProviderAccount', input.accountId, 'accountId'),
+    locationId: fromGlobalId('Location', input.locationId, 'locationId'),
+    imageId: fromGlobalId('MachineImage', input.imageId, 'imageId'),
+    configurationId: fromGlobalId('MachineConfiguration', input.configurationId, 'configurationId'),
+    name: input.name,
+    placementGroupId: optionalId('PlacementGroup', input.placementGroupId, 'placementGroupId'),
+    hostId: optionalId('Host', input.hostId, 'hostId'),
+    userData: input.userData ?? null,
+  };
+}
 
 @Resolver()
 export class MachineResolver {
@@ -142,19 +163,23 @@ export class MachineResolver {
     @Arg('input', () => CreateMachineInput) input: CreateMachineInput,
     @Ctx() ctx: Context,
   ): Promise<MachinePayload> {
-    const actor = requireActor(ctx);
-    const { item, job } = await ctx.engine.machines.create(actor, {
-      projectId: fromGlobalId('Project', input.projectId, 'projectId'),
-      accountId: fromGlobalId('ProviderAccount', input.accountId, 'accountId'),
-      locationId: fromGlobalId('Location', input.locationId, 'locationId'),
-      imageId: fromGlobalId('MachineImage', input.imageId, 'imageId'),
-      configurationId: fromGlobalId('MachineConfiguration', input.configurationId, 'configurationId'),
-      name: input.name,
-      placementGroupId: optionalId('PlacementGroup', input.placementGroupId, 'placementGroupId'),
-      hostId: optionalId('Host', input.hostId, 'hostId'),
-      userData: input.userData ?? null,
-    });
-    return { machine: toMachineNode(item), job: toJobNode({ ...job, machineName: item.machine.name }) };
+    return toMachinePayload(await ctx.engine.machines.create(requireActor(ctx), toCreateInput(input)));
+  }
+
+  @Mutation(() => CreateMachinesPayload, {
+    description:
+      'Asks for several machines alike, named `name-1` to `name-<count>`: all of them or, at the first refusal (a name in use, the quota, capacity), none. Answers at once with each machine in CREATING and its job.',
+  })
+  async createMachines(
+    @Arg('input', () => CreateMachinesInput) input: CreateMachinesInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateMachinesPayload> {
+    const created = await ctx.engine.machines.createMany(
+      requireActor(ctx),
+      toCreateInput(input),
+      input.count,
+    );
+    return { created: created.map(toMachinePayload) };
   }
 
   @Mutation(() => MachineNode, {

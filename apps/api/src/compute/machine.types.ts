@@ -218,4 +218,12 @@ export class MachinePayload {
   job!: JobNode;
 }
 
+@ObjectType()
+export class CreateMachinesPayload {
+  @Field(() => [MachinePayload], {
+    description: 'Each machine in CREATING with its job, in the order of their names.',
+  })
+  created!: MachinePayload[];
+}
+
 export const MachineConnection = Connection('Machine', MachineNode);

@@ -99,34 +99,74 @@ export class MachineCreation {
     return this.#batcher.submit(request);
   }
 
+  /**
+   * Creates machines that stand or fall together (one request for several):
+   * their quota is checked for all of them at once, and a refusal of any one
+   * refuses them all, with nothing written.
+   */
+  async createTogether(requests: readonly CreateRequest[]): Promise<CreatedMachine[]> {
+    try {
+      return await this.#write(requests, true, (results) =>
+        results.map((result) => {
+          if ('error' in result) throw result.error;
+          return result.value;
+        }),
+      );
+    } catch (error) {
+      if (error instanceof HostTaken) throw hostsTaken();
+      if (uniqueViolation(error) === 'machines_project_name_key') {
+        throw conflict('Another request took one of these names meanwhile; choose another name.', 'name');
+      }
+      throw error;
+    }
+  }
+
   async #createAll(requests: readonly CreateRequest[]): Promise<Settled<CreatedMachine>[]> {
+    try {
+      return await this.#write(requests, false, (results) => results);
+    } catch (error) {
+      if (error instanceof HostTaken) return requests.map(() => ({ error: hostsTaken() }));
+      // Alone, a name taken by a concurrent create is this request's conflict; in a batch, the
+      // Batcher runs each request alone to find out which.
+      if (requests.length === 1 && uniqueViolation(error) === 'machines_project_name_key') {
+        return [{ error: nameTaken(requests[0]!.name) }];
+      }
+      throw error;
+    }
+  }
+
+  /** Writes a batch in one transaction that `finish` may still refuse; tried again when other replicas took its hosts. */
+  async #write<T>(
+    requests: readonly CreateRequest[],
+    together: boolean,
+    finish: (results: Settled<CreatedMachine>[]) => T,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.uow.run((tx, _record, recordAll) =>
-          new CreateBatch(tx, this.registry, this.hostIndexes, requests).write(this.queue, recordAll),
+        return await this.uow.run(async (tx, _record, recordAll) =>
+          finish(
+            await new CreateBatch(tx, this.registry, this.hostIndexes, requests, together).write(
+              this.queue,
+              recordAll,
+            ),
+          ),
         );
       } catch (error) {
         // The indexes hold the failed batch's claims, or are out of date: read them again.
         this.hostIndexes.invalidate();
         if (error instanceof HostTaken && attempt < CLAIM_ATTEMPTS) continue;
-        if (error instanceof HostTaken) {
-          const busy = new LevanteError(
-            'PROVIDER_ERROR',
-            'The hosts this machine could go to were taken by other requests meanwhile; try again.',
-            { details: { providerError: 'CapacityError' } },
-          );
-          return requests.map(() => ({ error: busy }));
-        }
-        // Alone, a name taken by a concurrent create is this request's conflict; in a batch, the
-        // Batcher runs each request alone to find out which.
-        if (requests.length === 1 && uniqueViolation(error) === 'machines_project_name_key') {
-          return [{ error: nameTaken(requests[0]!.name) }];
-        }
         throw error;
       }
     }
   }
 }
+
+const hostsTaken = () =>
+  new LevanteError(
+    'PROVIDER_ERROR',
+    'The hosts this machine could go to were taken by other requests meanwhile; try again.',
+    { details: { providerError: 'CapacityError' } },
+  );
 
 /**
  * The capacity a batch counted on was taken meanwhile (by another replica), or
@@ -185,10 +225,13 @@ class CreateBatch {
     private readonly registry: ConnectorRegistry,
     private readonly hostIndexes: HostIndexCache,
     private readonly requests: readonly CreateRequest[],
+    /** The requests are one person's request for several machines alike (see `createTogether`). */
+    private readonly together: boolean,
   ) {}
 
   async write(queue: JobQueue, recordAll: RecordEvents): Promise<Settled<CreatedMachine>[]> {
     await this.#readAhead();
+    if (this.together) await this.#assertQuotaForAll();
     const results: Settled<CreatedMachine>[] = [];
     const admitted: Admitted[] = [];
     for (const [index, request] of this.requests.entries()) {
@@ -259,6 +302,22 @@ class CreateBatch {
         ...(input.placementGroupId ? [this.#group(input.projectId, input.placementGroupId)] : []),
       ]),
     );
+  }
+
+  /** So that a refusal names what the request asks in all, not what its last machine would add. */
+  async #assertQuotaForAll(): Promise<void> {
+    const { actor, input } = this.requests[0]!;
+    const { project } = await this.#access(actor, input.projectId);
+    const offer = await this.#offer(input);
+    const quota = await this.#quota(project.id);
+    if (!quota) return;
+    const n = this.requests.length;
+    assertWithinQuota(project.name, quota.limits, quota.usage, {
+      machines: n,
+      vcpus: n * offer.configuration.vcpus,
+      memoryMiB: n * offer.configuration.memoryMiB,
+      storageGiB: n * offer.diskGiB,
+    });
   }
 
   async #admit(index: number, request: CreateRequest): Promise<Admitted> {

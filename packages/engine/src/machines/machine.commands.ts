@@ -13,6 +13,7 @@ import {
   validate,
 } from '@levante/domain';
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
@@ -27,6 +28,26 @@ import { assertNotMigrating } from './machine-migration.commands.ts';
 import { machineNameSchema } from './machine-name.ts';
 import { machineSummary } from './machine-view.ts';
 export const MACHINE_ACTION_JOB = 'machine.action';
+
+/** Machines one request may ask for: quotas bound the rest. */
+export const MAX_MACHINES_PER_REQUEST = 50;
+
+const countSchema = z
+  .number()
+  .int('The number of machines is a whole number.')
+  .min(1, 'Ask for at least 1 machine.')
+  .max(MAX_MACHINES_PER_REQUEST, `Ask for at most ${MAX_MACHINES_PER_REQUEST} machines at a time.`);
+
+/** The checks of a create that need no database; answers the machine's name. */
+function checkedCreate(actor: Actor, input: CreateMachineInput): string {
+  const name = validate(machineNameSchema, input.name, 'name');
+  if (input.hostId && !actor.isAdmin)
+    throw forbidden('Only platform admins can choose the host of a machine.');
+  if (input.userData && input.userData.length > 64 * 1024) {
+    throw badInput('userData', 'User data can have at most 64 KiB.');
+  }
+  return name;
+}
 
 export class MachineCommands {
   readonly #creation: MachineCreation;
@@ -46,15 +67,30 @@ export class MachineCommands {
    * takes the job once this commits.
    */
   async create(actor: Actor, input: CreateMachineInput): Promise<CreatedMachine> {
-    const name = validate(machineNameSchema, input.name, 'name');
-    if (input.hostId && !actor.isAdmin)
-      throw forbidden('Only platform admins can choose the host of a machine.');
-    if (input.userData && input.userData.length > 64 * 1024) {
-      throw badInput('userData', 'User data can have at most 64 KiB.');
-    }
+    const name = checkedCreate(actor, input);
     const result = await this.#creation.create({ actor, input, name });
     this.queue.notify();
     return result;
+  }
+
+  /**
+   * Creates `count` machines alike, named after `input.name` with a suffix
+   * (web-1, web-2…), all or none: each is checked as `create` checks one, and
+   * the first refusal refuses them all.
+   */
+  async createMany(actor: Actor, input: CreateMachineInput, count: number): Promise<CreatedMachine[]> {
+    const base = checkedCreate(actor, input);
+    const n = validate(countSchema, count, 'count');
+    const names = Array.from({ length: n }, (_, i) => `${base}-${i + 1}`);
+    if (!machineNameSchema.safeParse(names.at(-1)).success) {
+      throw badInput(
+        'name',
+        `With ${n} machines, a name has at most ${63 - `-${n}`.length} characters: "-1" to "-${n}" is added to it.`,
+      );
+    }
+    const created = await this.#creation.createTogether(names.map((name) => ({ actor, input, name })));
+    this.queue.notify();
+    return created;
   }
 
   /**

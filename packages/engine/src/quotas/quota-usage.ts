@@ -63,11 +63,12 @@ function limitsQuery(tx: Executor, projectId: string) {
     .where(eq(quotas.projectId, projectId));
 }
 
+/** Each limit: how an amount of it is written, and what follows the amount in a sentence. */
 const RESOURCES = [
-  ['machines', 'machines', (n: number) => `${n}`],
-  ['vcpus', 'vCPUs', (n: number) => `${n}`],
-  ['memoryMiB', 'memory', (n: number) => `${(n / 1024).toFixed(n % 1024 ? 1 : 0)} GiB`],
-  ['storageGiB', 'storage', (n: number) => `${n} GiB`],
+  ['machines', (n: number) => `${n}`, 'machines'],
+  ['vcpus', (n: number) => `${n}`, 'vCPUs'],
+  ['memoryMiB', (n: number) => `${(n / 1024).toFixed(n % 1024 ? 1 : 0)} GiB`, 'of memory'],
+  ['storageGiB', (n: number) => `${n} GiB`, 'of storage'],
 ] as const;
 
 /**
@@ -75,14 +76,14 @@ const RESOURCES = [
  * with the project row locked, so concurrent creates are counted one by one.
  */
 export function assertWithinQuota(projectName: string, limits: Limits, usage: Usage, request: Usage): void {
-  for (const [key, label, format] of RESOURCES) {
+  for (const [key, format, noun] of RESOURCES) {
     const limit = limits[key];
     if (limit === null) continue;
     const after = usage[key] + request[key];
     if (after > limit) {
       throw new LevanteError(
         'QUOTA_EXCEEDED',
-        `Project ${projectName} would use ${format(after)} of ${label}, over its quota of ${format(limit)} (${format(usage[key])} in use).`,
+        `Project ${projectName} would use ${format(after)} ${noun}, over its quota of ${format(limit)} (${format(usage[key])} in use).`,
         { details: { quota: key, limit, inUse: usage[key], requested: request[key] } },
       );
     }
