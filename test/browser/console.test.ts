@@ -802,6 +802,35 @@ describe('the web console, in Chromium', () => {
     expect(await row.count()).toBe(0);
   }, 60_000);
 
+  it('creates several machines in one go, each shown reaching STARTED, and refuses them all when one name is taken', async () => {
+    await nav(admin, 'Create machine');
+    await wizardToName(admin);
+    await admin.locator('input[name=machine-name]').fill('app');
+    await admin.locator('input[name=machine-count]').fill('3');
+    expect(await admin.locator('#machine-name-help').textContent()).toBe(
+      'Named app-1 to app-3; each unique in the project.',
+    );
+    await admin.getByRole('button', { name: 'Create 3 machines' }).click();
+    const rows = admin.getByRole('table', { name: 'Created machines' }).locator('tbody tr');
+    await expect.poll(() => rows.count(), LIVE).toBe(3);
+    for (const name of ['app-1', 'app-2', 'app-3']) {
+      await expect
+        .poll(() => admin.locator(`tr[data-machine="${name}"] [data-state]`).getAttribute('data-state'), LIVE)
+        .toBe('STARTED');
+    }
+
+    await admin.screenshot({ path: join(SHOTS, 'created-several.png') });
+
+    // app-1 to app-3 exist now: asking for app-1 to app-4 is refused at the name, before anything is sent.
+    await admin.getByRole('button', { name: 'Create more' }).click();
+    await admin.locator('input[name=machine-name]').fill('app');
+    await admin.locator('input[name=machine-count]').fill('4');
+    await expect
+      .poll(() => admin.locator('#machine-name-help').textContent(), LIVE)
+      .toBe('A machine named app-1 already exists in this project.');
+    expect(await admin.getByRole('button', { name: 'Create 4 machines' }).isDisabled()).toBe(true);
+  }, 90_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

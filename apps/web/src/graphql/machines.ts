@@ -202,6 +202,20 @@ export interface CreateMachineInput {
   userData?: string | null;
 }
 
+export const CREATE_MACHINES: TypedDocumentNode<
+  { createMachines: { created: { machine: Machine; job: Job }[] } },
+  { input: CreateMachineInput & { count: number } }
+> = gql`
+  mutation CreateMachines($input: CreateMachinesInput!) {
+    createMachines(input: $input) {
+      created {
+        ...MachinePayloadFields
+      }
+    }
+  }
+  ${MACHINE_PAYLOAD_FIELDS}
+`;
+
 export const CREATE_MACHINE: TypedDocumentNode<
   { createMachine: { machine: Machine; job: Job } },
   { input: CreateMachineInput }

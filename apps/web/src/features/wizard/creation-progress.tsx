@@ -77,3 +77,60 @@ export function CreationProgress(props: {
     </div>
   );
 }
+
+function CreatedRow({ machineId }: { machineId: string }) {
+  const { data } = useQuery(MACHINE, { variables: { id: machineId } });
+  const machine = data?.machine;
+  return (
+    <tr data-machine={machine?.name}>
+      <td>
+        <Link href={`/machines/${encodeURIComponent(machineId)}`}>{machine?.name ?? '…'}</Link>
+      </td>
+      <td>{machine ? <StateBadge state={machine.state} /> : null}</td>
+      <td>{machine?.host?.name ?? '—'}</td>
+      <td className={machine?.error ? 'field-error' : 'mono'}>
+        {machine?.error ?? (machine?.addresses.join(', ') || '—')}
+      </td>
+    </tr>
+  );
+}
+
+/** After submit of several machines: each one's state, live, until they have all settled. */
+export function CreationsProgress(props: {
+  machineIds: readonly string[];
+  projectId: string;
+  onAnother: () => void;
+}) {
+  useMachineChanges(props.projectId);
+  return (
+    <div className="panel stack" aria-live="polite">
+      <h2>Creating {props.machineIds.length} machines</h2>
+      <p className="muted">Each has its own job; their states change here as the provider reports them.</p>
+      <div className="table-wrap">
+        <table className="data" aria-label="Created machines">
+          <thead>
+            <tr>
+              <th>Machine</th>
+              <th>State</th>
+              <th>Host</th>
+              <th>Addresses</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.machineIds.map((id) => (
+              <CreatedRow key={id} machineId={id} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="row">
+        <Link className="btn btn-primary" href="/machines">
+          Back to machines
+        </Link>
+        <button type="button" className="btn btn-ghost" onClick={props.onAnother}>
+          Create more
+        </button>
+      </div>
+    </div>
+  );
+}

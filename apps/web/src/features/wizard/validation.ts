@@ -11,6 +11,22 @@ export function machineNameProblem(name: string): string | null {
   return null;
 }
 
+/** Machines one request may ask for, as the API allows. */
+export const MAX_MACHINES = 50;
+
+/** Why the number of machines asked for cannot be created, or null. */
+export function countProblem(count: string): string | null {
+  const n = Number(count);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_MACHINES) return `A whole number from 1 to ${MAX_MACHINES}.`;
+  return null;
+}
+
+/** The names `count` machines get from one name: itself alone, else name-1 to name-N. */
+export function machineNames(name: string, count: number): string[] {
+  const base = name.trim();
+  return count === 1 ? [base] : Array.from({ length: count }, (_, i) => `${base}-${i + 1}`);
+}
+
 /** What a machine takes; its disk is the configuration's, or the image's when larger (or when the configuration has none). */
 export function requestOf(configuration: MachineConfiguration, image: MachineImage | null): QuotaFigures {
   return {
@@ -28,11 +44,12 @@ const LABELS: Record<keyof QuotaFigures, string> = {
   storageGiB: 'storage',
 };
 
-/** Why a configuration cannot be chosen (quota, image disk), or null. */
+/** Why `count` machines of a configuration cannot be chosen (quota, image disk), or null. */
 export function configurationProblem(
   configuration: MachineConfiguration,
   image: MachineImage | null,
   quota: Quota | null,
+  count = 1,
 ): string | null {
   // 0: the configuration has no disk of its own (EC2's EBS-only types): it takes the image's.
   if (image && configuration.diskGiB > 0 && configuration.diskGiB < image.minDiskGiB)
@@ -41,7 +58,7 @@ export function configurationProblem(
   const request = requestOf(configuration, image);
   const over = (Object.keys(LABELS) as (keyof QuotaFigures)[]).filter((key) => {
     const limit = quota.limits[key];
-    return limit !== null && quota.usage[key] + request[key] > limit;
+    return limit !== null && quota.usage[key] + count * request[key] > limit;
   });
   return over.length > 0 ? `Exceeds the project's ${over.map((k) => LABELS[k]).join(', ')} quota.` : null;
 }

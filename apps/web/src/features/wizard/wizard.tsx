@@ -9,6 +9,7 @@ import { PROJECT_QUOTA } from '@/graphql/identity';
 import {
   CONFIGURATIONS,
   CREATE_MACHINE,
+  CREATE_MACHINES,
   IMAGES,
   MACHINES,
   PLACEMENT_GROUPS,
@@ -20,14 +21,26 @@ import { formatMemory, formatShape, formatStorage } from '@/lib/format';
 import { useDebounced } from '@/lib/hooks';
 import { useProject } from '@/lib/project';
 import { Choice } from './choice';
-import { CreationProgress } from './creation-progress';
-import { configurationProblem, machineNameProblem, requestOf } from './validation';
+import { CreationProgress, CreationsProgress } from './creation-progress';
+import {
+  configurationProblem,
+  countProblem,
+  MAX_MACHINES,
+  machineNameProblem,
+  machineNames,
+  requestOf,
+} from './validation';
 
 const STEPS = ['Account', 'Location', 'Image', 'Configuration', 'Name'] as const;
 
 interface Created {
   machineId: string;
   job: Job;
+}
+
+/** The names of `count` machines, shortened for the summary. */
+function namesLabel(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : `${names[0]} … ${names.at(-1)} (${names.length} machines)`;
 }
 
 export function CreateMachineWizard() {
@@ -42,7 +55,8 @@ export function CreateMachineWizard() {
   const [nameTouched, setNameTouched] = useState(false);
   const [placementGroupId, setPlacementGroupId] = useState('');
   const [userData, setUserData] = useState('');
-  const [created, setCreated] = useState<Created | null>(null);
+  const [count, setCount] = useState('1');
+  const [created, setCreated] = useState<Created[] | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   const accounts = useQuery(PROVIDER_ACCOUNTS, { variables: { projectId }, skip: !projectId });
@@ -60,7 +74,8 @@ export function CreateMachineWizard() {
     skip: !projectId || machineNameProblem(debouncedName) !== null,
     fetchPolicy: 'network-only',
   });
-  const [createMachine, creation] = useMutation(CREATE_MACHINE);
+  const [createMachine, creationOfOne] = useMutation(CREATE_MACHINE);
+  const [createMachines, creationOfMany] = useMutation(CREATE_MACHINES);
 
   const account = accounts.data?.providerAccounts.find((a) => a.id === accountId) ?? null;
   // Machines are made in regions and sites; a zone only says where inside its region one runs.
@@ -69,21 +84,30 @@ export function CreateMachineWizard() {
   const image = images.data?.images.find((i) => i.id === imageId) ?? null;
   const configuration = configurations.data?.configurations.find((c) => c.id === configurationId) ?? null;
   const projectQuota = quota.data?.project.quota ?? null;
-  const taken = (sameName.data?.machines.edges ?? []).some(
-    (e) => e.node.name.toLowerCase() === debouncedName.toLowerCase(),
-  );
+  const howMany = countProblem(count) === null ? Number(count) : 1;
+  const names = machineNames(name, howMany);
+  const existing = new Set((sameName.data?.machines.edges ?? []).map((e) => e.node.name.toLowerCase()));
+  // The lookup matches names containing the typed one, so it finds name-1… too.
+  const taken =
+    debouncedName.toLowerCase() === name.trim().toLowerCase()
+      ? names.find((n) => existing.has(n.toLowerCase()))
+      : undefined;
   const nameProblem =
     machineNameProblem(name) ??
-    (taken ? `A machine named ${name.trim()} already exists in this project.` : null);
+    machineNameProblem(names.at(-1) ?? '') ??
+    (taken ? `A machine named ${taken} already exists in this project.` : null);
+  const creation = howMany > 1 ? creationOfMany : creationOfOne;
   const serverError = creation.error ? readableError(creation.error) : null;
-  const configProblem = configuration ? configurationProblem(configuration, image, projectQuota) : null;
+  const configProblem = configuration
+    ? configurationProblem(configuration, image, projectQuota, howMany)
+    : null;
 
   const values: (string | null)[] = [
     account ? `${account.name} · ${account.provider.name}` : null,
     location?.name ?? null,
     image?.name ?? null,
     configuration ? configuration.name : null,
-    nameProblem ? null : name.trim(),
+    nameProblem || countProblem(count) ? null : namesLabel(names),
   ];
   const reachable = (index: number) => values.slice(0, index).every((v) => v !== null);
 
@@ -99,32 +123,34 @@ export function CreateMachineWizard() {
       if (resetFrom <= 1) setLocationId('');
       if (resetFrom <= 2) setImageId('');
       if (resetFrom <= 3) setConfigurationId('');
-      creation.reset();
+      creationOfOne.reset();
+      creationOfMany.reset();
     };
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setNameTouched(true);
-    if (!reachable(4) || nameProblem || configProblem) return;
+    if (!reachable(4) || nameProblem || configProblem || countProblem(count)) return;
+    const input = {
+      projectId,
+      accountId,
+      locationId,
+      imageId,
+      configurationId,
+      name: name.trim(),
+      placementGroupId: placementGroupId || null,
+      userData: userData.trim() ? userData : null,
+    };
     try {
-      const result = await createMachine({
-        variables: {
-          input: {
-            projectId,
-            accountId,
-            locationId,
-            imageId,
-            configurationId,
-            name: name.trim(),
-            placementGroupId: placementGroupId || null,
-            userData: userData.trim() ? userData : null,
-          },
-        },
-      });
-      const payload = result.data?.createMachine;
-      if (payload) {
-        setCreated({ machineId: payload.machine.id, job: payload.job });
+      const payloads =
+        howMany > 1
+          ? (await createMachines({ variables: { input: { ...input, count: howMany } } })).data
+              ?.createMachines.created
+          : [(await createMachine({ variables: { input } })).data?.createMachine];
+      const made = (payloads ?? []).flatMap((p) => (p ? [{ machineId: p.machine.id, job: p.job }] : []));
+      if (made.length > 0) {
+        setCreated(made);
         void quota.refetch();
       }
     } catch {
@@ -135,9 +161,11 @@ export function CreateMachineWizard() {
   function restart() {
     setCreated(null);
     setName('');
+    setCount('1');
     setNameTouched(false);
     setStep(STEPS.length - 1);
-    creation.reset();
+    creationOfOne.reset();
+    creationOfMany.reset();
   }
 
   if (!project) return <Loading />;
@@ -147,12 +175,20 @@ export function CreateMachineWizard() {
         Viewers see the project&apos;s machines; ask an owner or admin of {project.name} for the member role.
       </EmptyState>
     );
-  if (created)
+  if (created?.length === 1)
     return (
       <CreationProgress
-        machineId={created.machineId}
+        machineId={created[0]!.machineId}
         projectId={projectId}
-        job={created.job}
+        job={created[0]!.job}
+        onAnother={restart}
+      />
+    );
+  if (created)
+    return (
+      <CreationsProgress
+        machineIds={created.map((c) => c.machineId)}
+        projectId={projectId}
         onAnother={restart}
       />
     );
@@ -219,7 +255,7 @@ export function CreateMachineWizard() {
       {configurations.loading && !configurations.data ? <Loading /> : null}
       <ErrorMessage error={configurations.error} />
       {configurations.data?.configurations.map((c) => {
-        const problem = configurationProblem(c, image, projectQuota);
+        const problem = configurationProblem(c, image, projectQuota, howMany);
         return (
           <Choice
             key={c.id}
@@ -243,7 +279,8 @@ export function CreateMachineWizard() {
           value={name}
           onChange={(e) => {
             setName(e.target.value);
-            creation.reset();
+            creationOfOne.reset();
+            creationOfMany.reset();
           }}
           onBlur={() => setNameTouched(true)}
           aria-invalid={(nameTouched || name.length > 0) && nameProblem !== null}
@@ -259,7 +296,30 @@ export function CreateMachineWizard() {
             ? nameProblem
             : serverError?.field === 'name'
               ? serverError.message
-              : 'Letters, digits and dashes; unique in the project.'}
+              : howMany > 1
+                ? `Named ${names[0]} to ${names.at(-1)}; each unique in the project.`
+                : 'Letters, digits and dashes; unique in the project.'}
+        </small>
+      </label>
+      <label className="field">
+        <span>Number of machines</span>
+        <input
+          name="machine-count"
+          type="number"
+          min={1}
+          max={MAX_MACHINES}
+          value={count}
+          onChange={(e) => {
+            setCount(e.target.value);
+            creationOfMany.reset();
+          }}
+          aria-invalid={countProblem(count) !== null}
+          aria-describedby="machine-count-help"
+          style={{ maxWidth: 120 }}
+        />
+        <small id="machine-count-help" className={countProblem(count) ? 'field-error' : 'field-help'}>
+          {countProblem(count) ??
+            'Several machines alike are created together: all of them, or none if one is refused.'}
         </small>
       </label>
       <label className="field">
@@ -341,9 +401,19 @@ export function CreateMachineWizard() {
               <button
                 type="submit"
                 className="btn btn-primary"
-                disabled={creation.loading || !reachable(4) || nameProblem !== null || configProblem !== null}
+                disabled={
+                  creation.loading ||
+                  !reachable(4) ||
+                  nameProblem !== null ||
+                  configProblem !== null ||
+                  countProblem(count) !== null
+                }
               >
-                {creation.loading ? 'Creating…' : 'Create machine'}
+                {creation.loading
+                  ? 'Creating…'
+                  : howMany > 1
+                    ? `Create ${howMany} machines`
+                    : 'Create machine'}
               </button>
             ) : (
               <button
@@ -374,26 +444,26 @@ export function CreateMachineWizard() {
                 label="Machines"
                 used={projectQuota.usage.machines}
                 limit={projectQuota.limits.machines}
-                adding={configuration ? 1 : 0}
+                adding={configuration ? howMany : 0}
               />
               <UsageBar
                 label="vCPUs"
                 used={projectQuota.usage.vcpus}
                 limit={projectQuota.limits.vcpus}
-                adding={configuration ? requestOf(configuration, image).vcpus : 0}
+                adding={configuration ? howMany * requestOf(configuration, image).vcpus : 0}
               />
               <UsageBar
                 label="Memory"
                 used={projectQuota.usage.memoryMiB}
                 limit={projectQuota.limits.memoryMiB}
-                adding={configuration?.memoryMiB ?? 0}
+                adding={howMany * (configuration?.memoryMiB ?? 0)}
                 format={formatMemory}
               />
               <UsageBar
                 label="Storage"
                 used={projectQuota.usage.storageGiB}
                 limit={projectQuota.limits.storageGiB}
-                adding={configuration ? requestOf(configuration, image).storageGiB : 0}
+                adding={configuration ? howMany * requestOf(configuration, image).storageGiB : 0}
                 format={formatStorage}
               />
             </>

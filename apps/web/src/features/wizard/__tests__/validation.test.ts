@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineConfiguration, MachineImage } from '@/graphql/machines';
-import { configurationProblem, requestOf } from '../validation';
+import { configurationProblem, countProblem, machineNames, requestOf } from '../validation';
 
 const image: MachineImage = {
   id: 'i',
@@ -37,5 +37,26 @@ describe('a configuration against an image', () => {
       "Exceeds the project's storage quota.",
     );
     expect(configurationProblem(configuration(0), image, quota(15))).toBeNull();
+  });
+});
+
+describe('several machines in one request', () => {
+  it('counts every machine against the quota', () => {
+    expect(configurationProblem(configuration(0), image, quota(45), 3)).toBeNull();
+    expect(configurationProblem(configuration(0), image, quota(44), 3)).toBe(
+      "Exceeds the project's storage quota.",
+    );
+  });
+
+  it('names them after the one name, and keeps a lone machine its name', () => {
+    expect(machineNames(' web ', 1)).toEqual(['web']);
+    expect(machineNames('web', 3)).toEqual(['web-1', 'web-2', 'web-3']);
+  });
+
+  it('takes a whole number from 1 to 50', () => {
+    expect(countProblem('1')).toBeNull();
+    expect(countProblem('50')).toBeNull();
+    for (const bad of ['0', '51', '2.5', '', 'many'])
+      expect(countProblem(bad)).toBe('A whole number from 1 to 50.');
   });
 });
