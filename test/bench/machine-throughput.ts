@@ -20,6 +20,9 @@ const CONCURRENCY = 32;
 /** The large location: every create is placed among this many hosts. */
 const LARGE_SITE_HOSTS = 10_000;
 const CREATE = 'mutation ($input: CreateMachineInput!) { createMachine(input: $input) { job { id } } }';
+/** Machines per `createMachines` request, in the row that asks for them that way. */
+const PER_REQUEST = 50;
+const CREATE_MANY = `mutation ($input: CreateMachinesInput!) { createMachines(input: $input) { created { job { id } } } }`;
 
 /**
  * Machines per second from `createMachine` to STARTED on the simulator with no
@@ -69,6 +72,9 @@ async function createThroughput(subject: BenchSubject, topology: string): Promis
   subject.log(`${topology}: creating ${MACHINES} machines…`);
   const { elapsedMs, mutation } = await createAll(site, 'm', MACHINES);
   const machinesPerSecond = (MACHINES / elapsedMs) * 1000;
+  subject.log(`${topology}: creating ${MACHINES} machines, ${PER_REQUEST} per request…`);
+  await createAll(site, 'warm-many', MACHINES, PER_REQUEST);
+  const many = await createAll(site, 'many', MACHINES, PER_REQUEST);
   const insertsPerSecond = await rawInsertRate(subject.database.db);
   const target = (value: number) =>
     subject.kind === 'postgres' ? { target: { op: '>=' as const, value } } : {};
@@ -93,6 +99,12 @@ async function createThroughput(subject: BenchSubject, topology: string): Promis
       unit: 'ms',
     },
     {
+      benchmark: `  machines/s, createMachines (${PER_REQUEST} per request) → STARTED`,
+      database: subject.kind,
+      value: (MACHINES / many.elapsedMs) * 1000,
+      unit: 'machines/s',
+    },
+    {
       benchmark: '  raw single-row INSERTs/s, same database',
       database: subject.kind,
       value: insertsPerSecond,
@@ -108,7 +120,10 @@ async function createThroughput(subject: BenchSubject, topology: string): Promis
   ];
 }
 
-/** Sends `total` creates on `site` from a worker thread and waits until they all run. */
+/**
+ * Sends creates of `total` machines on `site` from a worker thread, one per
+ * request or `perRequest` at a time, and waits until they all run.
+ */
 function creator(subject: BenchSubject) {
   const db = subject.database.db;
   const startedMachines = async (projectId: string) => {
@@ -118,20 +133,26 @@ function creator(subject: BenchSubject) {
       .where(and(eq(machines.projectId, projectId), eq(machines.state, 'STARTED')));
     return row?.n ?? 0;
   };
-  return async (site: BenchSite, prefix: string, total: number) => {
+  return async (site: BenchSite, prefix: string, total: number, perRequest = 1) => {
     const projectId = fromGlobalId('Project', site.projectId);
     const before = await startedMachines(projectId);
+    const requests = total / perRequest;
     const started = performance.now();
     const load = await runHttpLoadInWorker({
       url: subject.url,
       token: subject.apiToken,
-      query: CREATE,
-      variables: { input: { ...site, name: `${prefix}-{i}` } },
-      concurrency: CONCURRENCY,
+      query: perRequest === 1 ? CREATE : CREATE_MANY,
+      variables: {
+        input: { ...site, name: `${prefix}-{i}`, ...(perRequest === 1 ? {} : { count: perRequest }) },
+      },
+      // Two requests of many in flight: one is written while the other travels.
+      concurrency: perRequest === 1 ? CONCURRENCY : 2,
       durationMs: 300_000,
-      count: total,
+      count: requests,
     });
-    if (load.completed !== total) throw new Error(`only ${load.completed} of ${total} creates were answered`);
+    if (load.completed !== requests) {
+      throw new Error(`only ${load.completed} of ${requests} create requests were answered`);
+    }
     while ((await startedMachines(projectId)) < before + total) {
       if (performance.now() - started > 300_000) throw new Error(`${total} machines did not start in 5 min`);
       await sleep(10);

@@ -238,7 +238,8 @@ class CreateBatch {
       try {
         admitted.push(await this.#admit(index, request));
       } catch (error) {
-        if (!(error instanceof LevanteError)) throw error;
+        // Together, the first refusal is everyone's: nothing more is checked or written.
+        if (!(error instanceof LevanteError) || this.together) throw error;
         results[index] = { error };
       }
     }
