@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { badInput } from './errors.ts';
+// Installs the messages people read in place of zod's defaults, wherever validation runs.
+import './validation-messages.ts';
 
 /** Parses `value` with `schema`, or throws BAD_USER_INPUT naming the first field at fault. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
