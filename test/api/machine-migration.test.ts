@@ -336,4 +336,34 @@ describe.each(TEST_DATABASE_KINDS)('live migration of a machine through the API 
       `Machine mover did not move to host paris-down: ${providerName}: Host "paris-down" is down; choose another host.`,
     );
   });
+
+  it('evacuates a host in maintenance: its running machine moves to the host the scheduler chooses', async () => {
+    const EVACUATE =
+      'mutation E($id: ID!) { evacuateHost(input: { hostId: $id }) { host { name maintenance } moving { machine { name state } job { id kind } } left { machine { name } reason } } }';
+    const MAINTENANCE =
+      'mutation M($id: ID!) { setHostMaintenance(input: { hostId: $id, maintenance: true }) { maintenance } }';
+    const inService = await call(EVACUATE, { id: hostIds['paris-2'] }, 'admin');
+    expect(errorCode(inService)).toBe('INVALID_STATE');
+    expect(inService.errors?.[0]?.message).toMatch(
+      /^Host paris-2 is in service: put it in maintenance first/,
+    );
+    // paris-down too: the simulator would refuse it; paris-1 is then the only host that can take the machine.
+    for (const name of ['paris-2', 'paris-down'])
+      dataOf(await call(MAINTENANCE, { id: hostIds[name] }, 'admin'));
+    expect(errorCode(await call(EVACUATE, { id: hostIds['paris-2'] }, 'alice'))).toBe('FORBIDDEN');
+
+    const evacuation = dataOf(
+      await call<{
+        evacuateHost: { moving: { machine: Machine; job: { id: string; kind: string } }[] };
+      }>(EVACUATE, { id: hostIds['paris-2'] }, 'admin'),
+    ).evacuateHost;
+    expect(evacuation).toMatchObject({
+      host: { name: 'paris-2', maintenance: true },
+      moving: [{ machine: { name: 'mover', state: 'STARTED' }, job: { kind: 'machine.migrate' } }],
+      left: [],
+    });
+    expect((await finishedJob(evacuation.moving[0]!.job.id)).state).toBe('succeeded');
+    expect(await machine()).toMatchObject({ state: 'STARTED', host: { name: 'paris-1' } });
+    expect((await hosts())['paris-2']?.machines).toEqual([]);
+  });
 });

@@ -17,6 +17,7 @@ export type { WorkerOptions } from './jobs/worker.ts';
 export type { InventoryFilter, InventoryItem } from './machines/machine.queries.ts';
 export type { AdoptMachineInput, UnmanagedMachine } from './machines/machine-adoption.ts';
 export type { CreatedMachine, CreateMachineInput, MachineWithJob } from './machines/machine-creation.ts';
+export type { Evacuation, MigrationStarted } from './machines/machine-migration.commands.ts';
 export type { Reconciliation } from './machines/machine-reconciler.ts';
 export type { PlacementGroupWithMembers } from './machines/placement-group.commands.ts';
 export type { Edge, Page, PageArgs } from './pagination.ts';

@@ -151,6 +151,12 @@ export class HostMaintenanceInput {
 }
 
 @InputType()
+export class EvacuateHostInput {
+  @Field(() => ID, { description: 'A host in maintenance (or disabled).' })
+  hostId!: string;
+}
+
+@InputType()
 export class DeleteHostInput {
   @Field(() => ID)
   hostId!: string;

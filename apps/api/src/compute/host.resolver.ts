@@ -4,12 +4,21 @@ import { type Context, requireActor } from '../graphql/context.ts';
 import { ProjectNode } from '../projects/project.type.ts';
 import {
   DeleteHostInput,
+  EvacuateHostInput,
   HostMaintenanceInput,
   RegisterHostInput,
   SetQuotaInput,
   UpdateHostInput,
 } from './compute.inputs.ts';
-import { DeleteHostPayload, HostNode, PlacementChangeNode, QuotaNode, toHostNode } from './host.types.ts';
+import {
+  DeleteHostPayload,
+  EvacuateHostPayload,
+  HostNode,
+  PlacementChangeNode,
+  QuotaNode,
+  toHostNode,
+} from './host.types.ts';
+import { toJobNode, toMachineNode } from './machine.types.ts';
 import { MACHINE_EVENT_TYPES, mapStream, toPlacementChange } from './placement-changes.ts';
 
 @Resolver()
@@ -76,6 +85,35 @@ export class HostResolver {
       input.maintenance,
     );
     return this.#view(ctx, row.id);
+  }
+
+  @Mutation(() => EvacuateHostPayload, {
+    description:
+      'Moves every running machine off a host in maintenance, each live to the host the scheduler chooses (providers that can migrate). Machines that cannot move are left, with the reason. Platform admins only.',
+  })
+  async evacuateHost(
+    @Arg('input', () => EvacuateHostInput) input: EvacuateHostInput,
+    @Ctx() ctx: Context,
+  ): Promise<EvacuateHostPayload> {
+    const actor = requireActor(ctx);
+    const { host, moving, left } = await ctx.engine.migrations.evacuate(
+      actor,
+      fromGlobalId('Host', input.hostId, 'hostId'),
+    );
+    const node = async (machineId: string) =>
+      toMachineNode(await ctx.engine.machineQueries.byId(actor, machineId));
+    return {
+      host: await this.#view(ctx, host.id),
+      moving: await Promise.all(
+        moving.map(async ({ machine, job }) => ({
+          machine: await node(machine.id),
+          job: toJobNode({ ...job, machineName: machine.name }),
+        })),
+      ),
+      left: await Promise.all(
+        left.map(async ({ machine, reason }) => ({ machine: await node(machine.id), reason })),
+      ),
+    };
   }
 
   @Mutation(() => DeleteHostPayload, {

@@ -3,6 +3,7 @@ import type { HostPlacementView } from '@levante/engine';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { HypervisorEnum, MachineStateEnum } from './compute.enums.ts';
+import { MachineNode, MachinePayload } from './machine.types.ts';
 
 @ObjectType('HostMachine', { description: 'A machine as the placement map shows it.' })
 export class HostMachineNode {
@@ -102,6 +103,26 @@ export function toHostNode({ host, locationRef, machines, otherMachines }: HostP
     })),
     otherMachines,
   };
+}
+
+@ObjectType('EvacuationLeftover', { description: 'A machine an evacuation left on its host, and why.' })
+export class EvacuationLeftoverNode {
+  @Field(() => MachineNode)
+  machine!: MachineNode;
+  @Field(() => String)
+  reason!: string;
+}
+
+@ObjectType('EvacuateHostPayload')
+export class EvacuateHostPayload {
+  @Field(() => HostNode)
+  host!: HostNode;
+  @Field(() => [MachinePayload], {
+    description: 'Each machine that moves, still STARTED on the host, with the job that moves it.',
+  })
+  moving!: MachinePayload[];
+  @Field(() => [EvacuationLeftoverNode], { description: 'The machines that stay: not running, or no room.' })
+  left!: EvacuationLeftoverNode[];
 }
 
 @ObjectType('DeleteHostPayload')

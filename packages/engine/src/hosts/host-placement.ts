@@ -22,20 +22,24 @@ export interface MigrationTargetRequest extends Omit<HostRequest, 'hostHint'> {
   /** The machine that moves: wherever it runs now, it counts neither in its group nor on its host. */
   readonly machineId: string;
   readonly machineName: string;
-  /** The host it should move to. */
-  readonly hostId: string;
+  /** The host it should move to; null: the one the scheduler chooses. */
+  readonly hostId: string | null;
 }
 
 /**
  * Checks the host a running machine should move to with the scheduler's
  * filters, the way create checks an admin's host hint (capacity with the
  * allocation ratios, state, hypervisor, affinity and anti-affinity with the
- * machine's group), then reserves the machine's capacity there with the same
- * conditional update as creates (`claimHosts`); answers the scheduler's
- * summary. Until the migration ends the machine holds capacity on both hosts:
- * `releaseHost` gives back one or the other.
+ * machine's group), or lets the scheduler choose one, then reserves the
+ * machine's capacity there with the same conditional update as creates
+ * (`claimHosts`); answers the host and the scheduler's summary. Until the
+ * migration ends the machine holds capacity on both hosts: `releaseHost`
+ * gives back one or the other.
  */
-export async function reserveMigrationTarget(tx: Executor, request: MigrationTargetRequest): Promise<string> {
+export async function reserveMigrationTarget(
+  tx: Executor,
+  request: MigrationTargetRequest,
+): Promise<{ hostId: string; summary: string }> {
   const candidates = await loadHostCandidates(tx, request.locationId, request.machineId);
   const groupHosts = request.group ? await groupMemberHosts(tx, request.group.id, request.machineId) : null;
   if (request.group)
@@ -49,9 +53,17 @@ export async function reserveMigrationTarget(tx: Executor, request: MigrationTar
     group: request.group ? { ...request.group, hasMembers: (groupHosts?.size ?? 0) > 0 } : null,
     hostHint: request.hostId,
   });
-  if (decision.hostId === request.hostId) {
-    const claimed = await claimHosts(tx, new Map([[request.hostId, request]]));
-    if (claimed.size === 1) return decision.explanation.summary;
+  const chosen = decision.hostId;
+  if (chosen && (request.hostId === null || chosen === request.hostId)) {
+    const claimed = await claimHosts(tx, new Map([[chosen, request]]));
+    if (claimed.size === 1) return { hostId: chosen, summary: decision.explanation.summary };
+  }
+  if (request.hostId === null) {
+    throw new LevanteError(
+      'PROVIDER_ERROR',
+      `No other host can take machine ${request.machineName}: ${decision.explanation.summary}`,
+      { details: { providerError: 'CapacityError', placement: decision.explanation } },
+    );
   }
   const rejected = decision.explanation.rejected.find((r) => r.hostId === request.hostId);
   const name = rejected?.hostName ?? candidates.find((c) => c.id === request.hostId)?.name ?? 'The host';

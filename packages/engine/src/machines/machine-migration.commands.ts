@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConnectorRegistry, capabilitiesFor, type Hypervisor } from '@levante/connector-api';
 import {
   type Executor,
+  type HostRow,
   hosts,
   type JobRow,
   jobs,
@@ -17,11 +18,12 @@ import {
   type Actor,
   badInput,
   invalidState,
+  LevanteError,
   type MachineState,
   notFound,
   TRANSITIONAL_STATES,
 } from '@levante/domain';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
 import { reserveMigrationTarget } from '../hosts/host-placement.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -36,6 +38,14 @@ export const MIGRATE_MACHINE_JOB = 'machine.migrate';
 export const MACHINE_MIGRATING = 'machine.migrating';
 export const MACHINE_MOVED = 'machine.moved';
 export const MACHINE_MIGRATION_FAILED = 'machine.migration_failed';
+export const HOST_EVACUATED = 'host.evacuated';
+
+/** What an evacuation started: the migrations, and the machines that stay, with why. */
+export interface Evacuation {
+  readonly host: HostRow;
+  readonly moving: readonly MigrationStarted[];
+  readonly left: readonly { readonly machine: MachineRow; readonly reason: string }[];
+}
 
 /** The machine as it is (still STARTED on its host) and the job that moves it. */
 export interface MigrationStarted {
@@ -62,6 +72,59 @@ export class MachineMigrationCommands {
    */
   async migrate(actor: Actor, machineId: string, hostId: string): Promise<MigrationStarted> {
     assertPlatformAdmin(actor);
+    return this.#migrate(actor, machineId, hostId);
+  }
+
+  /**
+   * Moves every running machine off a host in maintenance (or disabled), each
+   * to the host the scheduler chooses for it, as `migrate` moves one: what
+   * cannot move live (a machine not STARTED, one already moving, one no other
+   * host can take) is left, with the reason. Each machine moves on its own:
+   * one that cannot go does not keep the others.
+   */
+  async evacuate(actor: Actor, hostId: string): Promise<Evacuation> {
+    assertPlatformAdmin(actor);
+    const { host, onHost } = await this.uow.run(async (tx) => {
+      const [host] = await tx.select().from(hosts).where(eq(hosts.id, hostId));
+      if (!host) throw notFound('Host');
+      if (host.enabled && !host.maintenance) {
+        throw invalidState(
+          `Host ${host.name} is in service: put it in maintenance first, so that no new machine lands on it.`,
+        );
+      }
+      const onHost = await tx
+        .select()
+        .from(machines)
+        .where(and(eq(machines.hostId, hostId), notInArray(machines.state, ['DELETED', 'ERROR'])))
+        .orderBy(asc(machines.name));
+      return { host, onHost };
+    });
+    const moving: MigrationStarted[] = [];
+    const left: { machine: MachineRow; reason: string }[] = [];
+    for (const machine of onHost) {
+      try {
+        moving.push(await this.#migrate(actor, machine.id, null));
+      } catch (error) {
+        if (!(error instanceof LevanteError)) throw error;
+        left.push({ machine, reason: error.message });
+      }
+    }
+    await this.uow.run((_tx, record) =>
+      record({
+        type: HOST_EVACUATED,
+        actor,
+        projectId: null,
+        subjectType: 'Host',
+        subjectId: host.id,
+        summary: `${actor.username} asked to move the machines off host ${host.name}: ${moving.length} moving, ${left.length} left.`,
+        after: { moving: moving.length, left: left.length },
+      }),
+    );
+    return { host, moving, left };
+  }
+
+  /** `hostId` null: to the host the scheduler chooses. */
+  async #migrate(actor: Actor, machineId: string, hostId: string | null): Promise<MigrationStarted> {
     const result = await this.uow.run(async (tx, record) => {
       const [found] = await tx
         .select({ machine: machines, provider: providers, location: locations })
@@ -77,19 +140,21 @@ export class MachineMigrationCommands {
       if (!capabilities.migrate) throw badInput('machineId', `${provider.name} cannot migrate machines.`);
       await assertNotMigrating(tx, machine);
 
-      const [target] = await tx
-        .select({ host: hosts, location: locations })
-        .from(hosts)
-        .innerJoin(locations, eq(locations.id, hosts.locationId))
-        .where(eq(hosts.id, hostId));
-      if (!target) throw notFound('Host');
-      assertSameSite(machine, provider.name, location, target);
+      if (hostId) {
+        const [asked] = await tx
+          .select({ host: hosts, location: locations })
+          .from(hosts)
+          .innerJoin(locations, eq(locations.id, hosts.locationId))
+          .where(eq(hosts.id, hostId));
+        if (!asked) throw notFound('Host');
+        assertSameSite(machine, provider.name, location, asked);
+        if (asked.host.id === machine.hostId) {
+          throw badInput('hostId', `Machine ${machine.name} already runs on host ${asked.host.name}.`);
+        }
+      }
       const source = machine.hostId
         ? (await tx.select().from(hosts).where(eq(hosts.id, machine.hostId)))[0]
         : undefined;
-      if (target.host.id === machine.hostId) {
-        throw badInput('hostId', `Machine ${machine.name} already runs on host ${target.host.name}.`);
-      }
       const group = machine.placementGroupId
         ? (
             await tx
@@ -99,7 +164,7 @@ export class MachineMigrationCommands {
               .for('update')
           )[0]
         : undefined;
-      const placement = await reserveMigrationTarget(tx, {
+      const reserved = await reserveMigrationTarget(tx, {
         providerId: provider.id,
         locationId: location.id,
         location: location.ref,
@@ -111,12 +176,19 @@ export class MachineMigrationCommands {
         group: group ? { id: group.id, policy: group.policy } : null,
         machineId: machine.id,
         machineName: machine.name,
-        hostId: target.host.id,
+        hostId,
       });
+      // Chosen by the scheduler, the target is in service: never the host it leaves, in maintenance.
+      const [target] = await tx.select().from(hosts).where(eq(hosts.id, reserved.hostId));
+      if (!target || target.id === machine.hostId) {
+        throw new LevanteError('PROVIDER_ERROR', `No other host can take machine ${machine.name}.`, {
+          details: { providerError: 'CapacityError' },
+        });
+      }
 
       const payload: MigrationPayload = {
-        hostId: target.host.id,
-        hostName: target.host.name,
+        hostId: target.id,
+        hostName: target.name,
         fromHostId: machine.hostId,
         fromHostName: source?.name ?? null,
         vcpus: machine.vcpus,
@@ -137,13 +209,13 @@ export class MachineMigrationCommands {
         projectId: machine.projectId,
         subjectType: 'Machine',
         subjectId: machine.id,
-        summary: `${actor.username} asked to move machine ${machine.name} from host ${source?.name ?? '(none)'} to host ${target.host.name} while it runs.`,
+        summary: `${actor.username} asked to move machine ${machine.name} from host ${source?.name ?? '(none)'} to host ${target.name} while it runs.`,
         before: { hostId: machine.hostId },
         after: {
           ...machineSummary(machine),
           jobId: job.id,
-          targetHostId: target.host.id,
-          placement,
+          targetHostId: target.id,
+          placement: reserved.summary,
         },
       });
       return { machine, job };
