@@ -613,6 +613,28 @@ describe('the web console, in Chromium', () => {
     expect(await admin.locator(`tr[data-host-row="${name}"]`).count()).toBe(0);
   }, 60_000);
 
+  it('evacuates a host in maintenance: its running machine moves live, and the host empties', async () => {
+    // legacy-web still runs on paris-a-1.
+    const row = admin.locator('tr[data-host-row="paris-a-1"]');
+    expect(await row.getByRole('button', { name: 'Evacuate paris-a-1' }).count()).toBe(0);
+    await row.getByRole('button', { name: 'Maintenance', exact: true }).click();
+    const evacuate = row.getByRole('button', { name: 'Evacuate paris-a-1' });
+    await expect.poll(() => evacuate.isVisible(), LIVE).toBe(true);
+    await evacuate.click();
+    await admin
+      .getByRole('dialog', { name: 'Evacuate paris-a-1?' })
+      .getByRole('button', { name: 'Evacuate' })
+      .click();
+    await expect
+      .poll(() => admin.getByText('1 machine is moving off paris-a-1: legacy-web.').isVisible(), LIVE)
+      .toBe(true);
+    await expect
+      .poll(() => row.locator('[data-host-machines]').getAttribute('data-host-machines'), LIVE)
+      .toBe('0');
+    await row.getByRole('button', { name: 'End maintenance' }).click();
+    await expect.poll(() => row.getByText('in service').isVisible(), LIVE).toBe(true);
+  }, 60_000);
+
   it('compares an account with its provider when asked, and says when it last did', async () => {
     await nav(admin, 'Provider accounts');
     const row = admin.locator('tr[data-account="local"]');

@@ -583,3 +583,29 @@ export const UPDATE_USER: TypedDocumentNode<
     }
   }
 `;
+
+export interface Evacuation {
+  moving: { machine: { id: string; name: string } }[];
+  left: { machine: { id: string; name: string }; reason: string }[];
+}
+
+export const EVACUATE_HOST: TypedDocumentNode<{ evacuateHost: Evacuation }, { input: { hostId: string } }> =
+  gql`
+  mutation EvacuateHost($input: EvacuateHostInput!) {
+    evacuateHost(input: $input) {
+      moving {
+        machine {
+          id
+          name
+        }
+      }
+      left {
+        machine {
+          id
+          name
+        }
+        reason
+      }
+    }
+  }
+`;

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
 import { RemovalDialog } from '@/components/removal-dialog';
@@ -12,10 +12,13 @@ import {
   SET_HOST_MAINTENANCE,
   UPDATE_HOST,
 } from '@/graphql/admin';
+import { PLACEMENT_CHANGED } from '@/graphql/placement';
 import type { Hypervisor } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
 import { formatMemory, percent } from '@/lib/format';
+import { useDebouncedCallback } from '@/lib/hooks';
 import { AdminOnly } from './admin-guard';
+import { EvacuateDialog } from './evacuate-dialog';
 import { HostEditDialog } from './host-edit-dialog';
 import {
   checkRatios,
@@ -65,6 +68,9 @@ function problemsOf(d: Draft): Partial<Record<keyof Draft, string>> {
 
 function Hosts() {
   const hosts = useQuery(ADMIN_HOSTS, { fetchPolicy: 'cache-and-network' });
+  // Machine counts and allocations follow placements (creates, deletes, migrations) live.
+  const refresh = useDebouncedCallback(() => void hosts.refetch(), 300);
+  useSubscription(PLACEMENT_CHANGED, { variables: { locationId: null }, onData: refresh });
   const providers = useQuery(ADMIN_PROVIDERS);
   const [maintenance, maintaining] = useMutation(SET_HOST_MAINTENANCE);
   const [update, updating] = useMutation(UPDATE_HOST);
@@ -76,6 +82,7 @@ function Hosts() {
   const [labelRows, setLabelRows] = useState<LabelRow[]>([]);
   const [submitted, setSubmitted] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'success' | 'info'; text: string } | null>(null);
+  const [evacuating, setEvacuating] = useState<{ id: string; name: string; machines: number } | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const problems = problemsOf(draft);
   const ratioCheck = checkRatios(ratios, false);
@@ -249,6 +256,23 @@ function Hosts() {
                       >
                         {h.enabled ? 'Disable' : 'Enable'}
                       </button>
+                      {(h.maintenance || !h.enabled) && h.machines.length + h.otherMachines > 0 ? (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          aria-label={`Evacuate ${h.name}`}
+                          onClick={() => {
+                            setNotice(null);
+                            setEvacuating({
+                              id: h.id,
+                              name: h.name,
+                              machines: h.machines.length + h.otherMachines,
+                            });
+                          }}
+                        >
+                          Evacuate…
+                        </button>
+                      ) : null}
                       <button
                         type="button"
                         className="btn btn-small btn-danger-outline"
@@ -286,6 +310,15 @@ function Hosts() {
           decommissioned: migrate or delete them first.
         </p>
       </RemovalDialog>
+      <EvacuateDialog
+        host={evacuating}
+        onClose={() => setEvacuating(null)}
+        onDone={async (summary) => {
+          setEvacuating(null);
+          setNotice({ tone: 'success', text: summary });
+          await hosts.refetch();
+        }}
+      />
       {edited ? (
         <HostEditDialog
           key={edited.id}
