@@ -680,6 +680,49 @@ describe.each(TEST_DATABASE_KINDS)(
       for (const { machine: m } of created) await poll(m.id, 'DELETED');
     });
 
+    it('labels a machine, and finds machines by their labels', async () => {
+      const SET_LABELS =
+        'mutation S($id: ID!, $labels: JSONObject!) { setMachineLabels(input: { machineId: $id, labels: $labels }) { name labels } }';
+      const BY_LABELS =
+        'query I($labels: JSONObject) { machines(filter: { labels: $labels }) { edges { node { name labels } } } }';
+      const [db1] = dataOf(
+        await call<{ machines: { edges: { node: { id: string } }[] } }>(
+          '{ machines(filter: { name: "db-1" }) { edges { node { id } } } }',
+          {},
+          'alice',
+        ),
+      ).machines.edges.map((e) => e.node);
+      expect(
+        dataOf(await call(SET_LABELS, { id: db1!.id, labels: { env: 'prod', team: 'data' } }, 'alice')),
+      ).toEqual({ setMachineLabels: { name: 'db-1', labels: { env: 'prod', team: 'data' } } });
+      const found = dataOf(
+        await call<{ machines: { edges: { node: { name: string } }[] } }>(
+          BY_LABELS,
+          { labels: { env: 'prod' } },
+          'bob',
+        ),
+      ).machines.edges.map((e) => e.node);
+      expect(found).toEqual([{ name: 'db-1', labels: { env: 'prod', team: 'data' } }]);
+
+      expect(errorCode(await call(SET_LABELS, { id: db1!.id, labels: { env: 'dev' } }, 'bob'))).toBe(
+        'FORBIDDEN',
+      );
+      expect(errorCode(await call(SET_LABELS, { id: db1!.id, labels: { env: 'dev' } }, 'carol'))).toBe(
+        'NOT_FOUND',
+      );
+      const bad = await call(SET_LABELS, { id: db1!.id, labels: { env: 'x'.repeat(64) } }, 'alice');
+      expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+      expect(bad.errors?.[0]).toMatchObject({
+        message: 'A label value has at most 63 characters.',
+        extensions: { field: 'labels.env' },
+      });
+      expect(
+        dataOf(
+          await call<{ machines: { edges: unknown[] } }>(BY_LABELS, { labels: { env: 'prod' } }, 'carol'),
+        ),
+      ).toEqual({ machines: { edges: [] } });
+    });
+
     it('shares an account with another project of the same user, and stops sharing it when unused', async () => {
       const SHARE =
         'mutation S($a: ID!, $p: ID!) { associateProviderAccount(input: { accountId: $a, projectId: $p }) { id sharedWith } }';

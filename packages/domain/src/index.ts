@@ -2,6 +2,7 @@ export * from './actor.ts';
 export * from './errors.ts';
 export * from './event.ts';
 export * from './global-id.ts';
+export * from './labels.ts';
 export * from './machine-lifecycle.ts';
 export * from './names.ts';
 export * from './redacted-url.ts';

@@ -66,6 +66,10 @@ export function personMessage(issue: Issue): string | undefined {
       return `Expected one of ${issue.values.map((v) => bound(v)).join(', ')}.`;
     case 'unrecognized_keys':
       return `Unknown ${issue.keys.length === 1 ? 'field' : 'fields'}: ${issue.keys.join(', ')}.`;
+    case 'invalid_key':
+    case 'invalid_element':
+      // A record's key or a map's element: what was wrong with it is the inner issue.
+      return issue.issues[0]?.message;
     case 'not_multiple_of':
       return `Expected a multiple of ${bound(issue.divisor)}.`;
     default:

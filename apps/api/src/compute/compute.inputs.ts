@@ -22,6 +22,12 @@ export class CreateMachineInput {
   hostId?: string | null;
   @Field(() => String, { nullable: true, description: 'Cloud-init or similar, at most 64 KiB.' })
   userData?: string | null;
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'Key = value pairs to find it by, e.g. { "env": "prod" }: at most 32, of up to 63 characters.',
+  })
+  labels?: Record<string, string> | null;
 }
 
 @InputType({ description: 'Several machines alike: each is a CreateMachineInput named `name-1`, `name-2`…' })
@@ -36,6 +42,14 @@ export class MachineActionInput {
   machineId!: string;
   @Field(() => MachineActionEnum)
   action!: MachineActionEnum;
+}
+
+@InputType()
+export class SetMachineLabelsInput {
+  @Field(() => ID)
+  machineId!: string;
+  @Field(() => GraphQLJSONObject, { description: "The machine's labels, all of them: {} removes every one." })
+  labels!: Record<string, string>;
 }
 
 @InputType()
@@ -68,6 +82,8 @@ export class MachineFilter {
   name?: string | null;
   @Field(() => Boolean, { nullable: true, defaultValue: false })
   includeDeleted?: boolean;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Only machines with all these labels.' })
+  labels?: Record<string, string> | null;
 }
 
 @InputType()

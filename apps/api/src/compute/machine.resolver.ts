@@ -1,6 +1,7 @@
 import {
   type Actor,
   fromGlobalId,
+  type Labels,
   LevanteError,
   type LevanteEvent,
   type MachineAction,
@@ -21,6 +22,7 @@ import {
   MachineFilter,
   MigrateMachineInput,
   RenameMachineInput,
+  SetMachineLabelsInput,
 } from './compute.inputs.ts';
 import {
   CreateMachinesPayload,
@@ -83,6 +85,7 @@ function toCreateInput(input: CreateMachineInput): EngineCreateInput {
     placementGroupId: optionalId('PlacementGroup', input.placementGroupId, 'placementGroupId'),
     hostId: optionalId('Host', input.hostId, 'hostId'),
     userData: input.userData ?? null,
+    labels: (input.labels as Labels | null | undefined) ?? null,
   };
 }
 
@@ -105,6 +108,7 @@ export class MachineResolver {
         states: filter?.states ?? null,
         name: filter?.name ?? null,
         includeDeleted: filter?.includeDeleted ?? false,
+        labels: (filter?.labels as Labels | null | undefined) ?? null,
       },
       args,
     );
@@ -180,6 +184,23 @@ export class MachineResolver {
       input.count,
     );
     return { created: created.map(toMachinePayload) };
+  }
+
+  @Mutation(() => MachineNode, {
+    description:
+      "Replaces a machine's labels (Levante's own: the provider does not see them). Members, owners and admins of its project.",
+  })
+  async setMachineLabels(
+    @Arg('input', () => SetMachineLabelsInput) input: SetMachineLabelsInput,
+    @Ctx() ctx: Context,
+  ): Promise<MachineNode> {
+    const actor = requireActor(ctx);
+    const machine = await ctx.engine.machines.setLabels(
+      actor,
+      fromGlobalId('Machine', input.machineId, 'machineId'),
+      input.labels as Labels,
+    );
+    return toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id));
   }
 
   @Mutation(() => MachineNode, {

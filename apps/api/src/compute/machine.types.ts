@@ -1,6 +1,7 @@
 import type { JobRow } from '@levante/db';
 import { allowedActions, type MachineState, toGlobalId } from '@levante/domain';
 import { type InventoryItem, jobSummary, type PlacementGroupWithMembers } from '@levante/engine';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../graphql/connection.ts';
 import { MachineActionEnum, MachineStateEnum, PlacementPolicyEnum } from './compute.enums.ts';
@@ -84,6 +85,8 @@ export class MachineNode {
   diskGiB!: number;
   @Field(() => [String])
   addresses!: string[];
+  @Field(() => GraphQLJSONObject, { description: 'Key = value pairs people put on it.' })
+  labels!: Record<string, string>;
   @Field(() => String, { nullable: true, description: 'Why it is in ERROR.' })
   error!: string | null;
   @Field(() => Date)
@@ -122,6 +125,7 @@ export function toMachineNode({
     memoryMiB: machine.memoryMiB,
     diskGiB: machine.diskGiB,
     addresses: machine.addresses,
+    labels: machine.labels,
     error: machine.error,
     createdAt: machine.createdAt,
     updatedAt: machine.updatedAt,

@@ -5,6 +5,7 @@ export const MACHINE_EVENT_TYPES = [
   'machine.created',
   'machine.state_changed',
   'machine.renamed',
+  'machine.labels_changed',
   'machine.addresses_changed',
   'machine.migrating',
   'machine.moved',

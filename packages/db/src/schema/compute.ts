@@ -99,6 +99,8 @@ export const machines = pgTable(
     memoryMiB: integer('memory_mib').notNull(),
     diskGiB: integer('disk_gib').notNull(),
     addresses: text('addresses').array().notNull().default(sql`'{}'::text[]`),
+    /** People's key = value pairs, to find machines by (the inventory's `labels` filter). */
+    labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
     error: text('error'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     ...timestamps,

@@ -27,6 +27,7 @@ describe('what a person reads when a value is refused', () => {
     expect(refusal(z.string().regex(/^a/), 'b')).toBe('This is not in the expected format.');
     expect(refusal(z.enum(['kvm', 'xen']), 'esx')).toBe('Expected one of kvm, xen.');
     expect(refusal(z.strictObject({}), { extra: 1 })).toBe('Unknown field: extra.');
+    expect(refusal(z.record(z.string().min(1), z.string()), { '': 'x' })).toBe('This cannot be empty.');
   });
 
   it("keeps a schema's own message", () => {

@@ -9,7 +9,7 @@ import {
   providers,
   type Transaction,
 } from '@levante/db';
-import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
+import { type Actor, badInput, conflict, labelsSchema, notFound, validate } from '@levante/domain';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { liveMachines } from '../machines/live-machines.ts';
@@ -22,9 +22,6 @@ const ratio = z
   .number()
   .min(0.1, 'An allocation ratio is at least 0.1.')
   .max(64, 'An allocation ratio is at most 64.');
-const labelsSchema = z
-  .record(z.string().min(1).max(63), z.string().max(63))
-  .refine((labels) => Object.keys(labels).length <= 32, 'A host has at most 32 labels.');
 
 const registerHostSchema = z.object({
   providerId: z.uuid(),

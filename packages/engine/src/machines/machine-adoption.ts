@@ -221,6 +221,7 @@ export class MachineAdoption {
         memoryMiB: configuration.memoryMiB,
         diskGiB,
         addresses: [...info.addresses],
+        labels: {},
         error: info.error,
         createdBy: actor.userId,
         createdAt: now,

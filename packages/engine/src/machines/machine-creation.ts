@@ -22,7 +22,7 @@ import {
   type Transaction,
   uniqueViolation,
 } from '@levante/db';
-import { type Actor, badInput, conflict, LevanteError, notFound } from '@levante/domain';
+import { type Actor, badInput, conflict, type Labels, LevanteError, notFound } from '@levante/domain';
 import { type Hypervisor, type PlacementRequest, placeMachine } from '@levante/scheduler';
 import { and, eq, sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
@@ -56,6 +56,7 @@ export interface CreateMachineInput {
   /** Platform admins only: the host to use, still checked by the scheduler's filters. */
   readonly hostId?: string | null;
   readonly userData?: string | null;
+  readonly labels?: Labels | null;
 }
 
 /** A create whose input has passed the checks that need no database. */
@@ -547,6 +548,7 @@ function machineRow({ request, project, offer, group, host }: Admitted, now: Dat
     memoryMiB: configuration.memoryMiB,
     diskGiB: offer.diskGiB,
     addresses: [],
+    labels: { ...request.input.labels },
     error: null,
     createdBy: request.actor.userId,
     createdAt: now,

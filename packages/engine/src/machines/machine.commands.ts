@@ -5,6 +5,8 @@ import {
   badInput,
   conflict,
   forbidden,
+  type Labels,
+  labelsSchema,
   MACHINE_ACTIONS,
   type MachineAction,
   type MachineState,
@@ -41,6 +43,7 @@ const countSchema = z
 /** The checks of a create that need no database; answers the machine's name. */
 function checkedCreate(actor: Actor, input: CreateMachineInput): string {
   const name = validate(machineNameSchema, input.name, 'name');
+  validate(labelsSchema.nullish(), input.labels, 'labels');
   if (input.hostId && !actor.isAdmin)
     throw forbidden('Only platform admins can choose the host of a machine.');
   if (input.userData && input.userData.length > 64 * 1024) {
@@ -91,6 +94,35 @@ export class MachineCommands {
     const created = await this.#creation.createTogether(names.map((name) => ({ actor, input, name })));
     this.queue.notify();
     return created;
+  }
+
+  /** Replaces a machine's labels (not DELETED); its provider does not see them. */
+  async setLabels(actor: Actor, machineId: string, labels: Labels): Promise<MachineRow> {
+    const wanted = validate(labelsSchema, labels, 'labels');
+    return this.uow.run(async (tx, record) => {
+      const [machine] = await tx.select().from(machines).where(eq(machines.id, machineId)).for('update');
+      if (!machine || machine.state === 'DELETED') throw notFound('Machine');
+      await authorizeProject(tx, actor, machine.projectId, 'resource.write');
+      const [changed] = await tx
+        .update(machines)
+        .set({ labels: wanted, updatedAt: new Date() })
+        .where(eq(machines.id, machineId))
+        .returning();
+      const shown = Object.entries(wanted)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(', ');
+      await record({
+        type: 'machine.labels_changed',
+        actor,
+        projectId: machine.projectId,
+        subjectType: 'Machine',
+        subjectId: machineId,
+        summary: `${actor.username} set the labels of machine ${machine.name} to ${shown || 'none'}.`,
+        before: { labels: machine.labels },
+        after: { labels: wanted },
+      });
+      return changed!;
+    });
   }
 
   /**

@@ -12,8 +12,8 @@ import {
   type ProviderRow,
   providers,
 } from '@levante/db';
-import { type Actor, MACHINE_STATES, notFound, validate } from '@levante/domain';
-import { and, count, desc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
+import { type Actor, type Labels, labelsSchema, MACHINE_STATES, notFound, validate } from '@levante/domain';
+import { and, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
 import { assertActive, authorizeProject, inMemberProjects } from '../projects/project-access.ts';
@@ -27,6 +27,8 @@ export interface InventoryFilter {
   readonly name?: string | null;
   /** Deleted machines are hidden unless asked for. */
   readonly includeDeleted?: boolean | null;
+  /** Only machines that carry every one of these labels. */
+  readonly labels?: Labels | null;
 }
 
 export interface InventoryItem {
@@ -54,6 +56,7 @@ const filterSchema = z.object({
     .max(14)
     .nullish(),
   name: z.string().max(63, 'A machine name has at most 63 characters.').nullish(),
+  labels: labelsSchema.nullish(),
 });
 
 export class MachineQueries {
@@ -62,7 +65,11 @@ export class MachineQueries {
   /** Every machine the caller may see, across providers and accounts, newest first. */
   async inventory(actor: Actor, filter: InventoryFilter, args: PageArgs): Promise<Page<InventoryItem>> {
     assertActive(actor);
-    const { states, name } = validate(filterSchema, { states: filter.states, name: filter.name });
+    const { states, name, labels } = validate(filterSchema, {
+      states: filter.states,
+      name: filter.name,
+      labels: filter.labels,
+    });
     if (filter.projectId) await authorizeProject(this.db, actor, filter.projectId, 'resource.read');
     const size = pageSize(args);
     const conditions: (SQL | undefined)[] = [
@@ -74,6 +81,9 @@ export class MachineQueries {
       states && states.length > 0 ? inArray(machines.state, states) : undefined,
       !filter.includeDeleted && !states?.includes('DELETED') ? liveMachine : undefined,
       name ? ilike(machines.name, `%${name.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+      labels && Object.keys(labels).length > 0
+        ? sql`${machines.labels} @> ${JSON.stringify(labels)}::jsonb`
+        : undefined,
     ];
     const after = args.after ? decodeCursor(args.after, ['string', 'string']) : null;
     // The page is cut from machines alone, then joined: joining first would join every match before the sort.

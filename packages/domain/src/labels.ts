@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Key = value pairs people put on hosts and machines, to match (scheduler) and to filter (inventory). */
+export type Labels = Readonly<Record<string, string>>;
+
+export const MAX_LABELS = 32;
+export const MAX_LABEL_LENGTH = 63;
+
+export const labelsSchema = z
+  .record(
+    z
+      .string()
+      .min(1, 'A label key cannot be empty.')
+      .max(MAX_LABEL_LENGTH, `A label key has at most ${MAX_LABEL_LENGTH} characters.`),
+    z.string().max(MAX_LABEL_LENGTH, `A label value has at most ${MAX_LABEL_LENGTH} characters.`),
+  )
+  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, `At most ${MAX_LABELS} labels.`);
