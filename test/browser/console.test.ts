@@ -741,6 +741,35 @@ describe('the web console, in Chromium', () => {
       .toBe(true);
   }, 60_000);
 
+  it('labels a machine on its page, and the inventory finds it by its labels', async () => {
+    // Still on legacy-web-renamed's page.
+    await admin.getByRole('button', { name: 'Edit the labels of legacy-web-renamed' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Labels of legacy-web-renamed' });
+    await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+    await dialog.getByRole('button', { name: 'Add label' }).click();
+    await dialog.getByLabel('Key of label 1').fill('env');
+    await dialog.getByLabel('Value of label 1').fill('prod');
+    await dialog.getByRole('button', { name: 'Save labels' }).click();
+    await expect.poll(() => dialog.count(), LIVE).toBe(0);
+    await expect.poll(() => admin.locator('[data-machine-labels]').textContent(), LIVE).toContain('env=prod');
+
+    await nav(admin, 'Machines');
+    const rows = admin.locator('tr[data-machine]');
+    await expect.poll(() => rows.count(), LIVE).toBeGreaterThan(0);
+    await admin.locator('input[name=label-filter]').fill('env=dev');
+    await expect
+      .poll(() => admin.getByText('No machine matches these filters.').isVisible(), LIVE)
+      .toBe(true);
+    await admin.locator('input[name=label-filter]').fill('env=prod');
+    await expect
+      .poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-machine'))), LIVE)
+      .toEqual(['legacy-web-renamed']);
+    expect(await rows.first().locator('[data-labels]').textContent()).toBe('env=prod');
+    await admin.locator('input[name=label-filter]').fill('env');
+    await expect.poll(() => admin.getByText('"env" is not key=value.').isVisible(), LIVE).toBe(true);
+    await admin.locator('input[name=label-filter]').fill('');
+  }, 60_000);
+
   it('creates a placement group, places a machine in it with the wizard, and deletes only an empty group', async () => {
     await nav(admin, 'Placement groups');
     const form = admin.locator('form', { hasText: 'Create a placement group' });

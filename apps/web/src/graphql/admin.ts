@@ -1,4 +1,5 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
+import type { Labels } from '@/lib/labels';
 import { QUOTA_FIELDS, type User } from './identity';
 import { CAPABILITIES_FIELDS, PROVIDER_ACCOUNT_FIELDS, type ProviderAccount } from './machines';
 import { HOST_FIELDS, type Host } from './placement';
@@ -399,11 +400,10 @@ export const UPDATE_PROVIDER: TypedDocumentNode<
 `;
 
 /** A host's labels: key → value strings the scheduler's label filter matches. */
-export type HostLabels = Record<string, string>;
 
 /** A host as the admin's Hosts page shows it: `HostFields` and its labels. */
 export interface AdminHost extends Host {
-  labels: HostLabels;
+  labels: Labels;
 }
 
 /**
@@ -440,7 +440,7 @@ export interface RegisterHostInput {
   cpuAllocationRatio?: number | null;
   ramAllocationRatio?: number | null;
   diskAllocationRatio?: number | null;
-  labels?: HostLabels | null;
+  labels?: Labels | null;
 }
 
 export const REGISTER_HOST: TypedDocumentNode<{ registerHost: AdminHost }, { input: RegisterHostInput }> =
@@ -494,7 +494,7 @@ export interface UpdateHostInput {
   cpuAllocationRatio?: number | null;
   ramAllocationRatio?: number | null;
   diskAllocationRatio?: number | null;
-  labels?: HostLabels | null;
+  labels?: Labels | null;
 }
 
 export const UPDATE_HOST: TypedDocumentNode<{ updateHost: AdminHost }, { input: UpdateHostInput }> = gql`

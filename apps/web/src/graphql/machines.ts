@@ -1,4 +1,5 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
+import type { Labels } from '@/lib/labels';
 import type {
   Capabilities,
   Connection,
@@ -27,6 +28,7 @@ export interface Machine {
   memoryMiB: number;
   diskGiB: number;
   addresses: string[];
+  labels: Labels;
   allowedActions: MachineAction[];
   error: string | null;
   providerRef: string | null;
@@ -64,6 +66,7 @@ export const MACHINE_FIELDS = gql`
     memoryMiB
     diskGiB
     addresses
+    labels
     allowedActions
     error
     providerRef
@@ -111,6 +114,8 @@ export interface MachineFilter {
   name?: string | null;
   states?: MachineState[] | null;
   includeDeleted?: boolean | null;
+  /** Only machines with all these labels. */
+  labels?: Labels | null;
 }
 
 export const MACHINES: TypedDocumentNode<
@@ -179,6 +184,19 @@ export const RENAME_MACHINE: TypedDocumentNode<
   }
 `;
 
+export const SET_MACHINE_LABELS: TypedDocumentNode<
+  { setMachineLabels: { id: string; labels: Labels; updatedAt: string } },
+  { input: { machineId: string; labels: Labels } }
+> = gql`
+  mutation SetMachineLabels($input: SetMachineLabelsInput!) {
+    setMachineLabels(input: $input) {
+      id
+      labels
+      updatedAt
+    }
+  }
+`;
+
 export const MIGRATE_MACHINE: TypedDocumentNode<
   { migrateMachine: { machine: Machine; job: Job } },
   { input: { machineId: string; hostId: string } }
@@ -200,6 +218,7 @@ export interface CreateMachineInput {
   name: string;
   placementGroupId?: string | null;
   userData?: string | null;
+  labels?: Labels | null;
 }
 
 export const CREATE_MACHINES: TypedDocumentNode<

@@ -4,6 +4,7 @@ import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/feedback';
+import { LabelsEditor } from '@/components/labels-editor';
 import { type AdminHost, UPDATE_HOST } from '@/graphql/admin';
 import { readableError } from '@/lib/errors';
 import { formatMemory, formatStorage } from '@/lib/format';
@@ -16,7 +17,6 @@ import {
   RATIO_MIN,
   RATIOS,
 } from './host-settings';
-import { LabelsEditor } from './labels-editor';
 
 /**
  * Platform admins: change a host's allocation ratios and labels. Only what changed is sent; the
@@ -88,6 +88,7 @@ export function HostEditDialog(props: {
           problems={submitted ? edit.labels.problems : {}}
           overall={submitted ? edit.labels.overall : null}
           disabled={updating.loading}
+          help="Key = value pairs the scheduler can match, e.g. rack = r1."
         />
         <ErrorMessage error={updating.error} title="The host was not saved." />
       </div>

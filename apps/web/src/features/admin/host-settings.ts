@@ -1,4 +1,12 @@
-import type { HostLabels } from '@/graphql/admin';
+import {
+  type LabelRow,
+  type Labels,
+  type LabelsCheck,
+  labelRows,
+  labelsFromRows,
+  labelTags,
+  sameLabels,
+} from '../../lib/labels';
 
 /**
  * A host's allocation ratios and labels as the admin types them, checked the way the engine checks
@@ -7,8 +15,6 @@ import type { HostLabels } from '@/graphql/admin';
 
 export const RATIO_MIN = 0.1;
 export const RATIO_MAX = 64;
-export const MAX_LABELS = 32;
-export const MAX_LABEL_LENGTH = 63;
 
 export type RatioKey = 'cpuAllocationRatio' | 'ramAllocationRatio' | 'diskAllocationRatio';
 
@@ -66,70 +72,11 @@ export function checkRatios(
   return { values, problems };
 }
 
-/** One row of the labels editor; `id` keeps React's rows stable as rows come and go. */
-export interface LabelRow {
-  readonly id: number;
-  readonly key: string;
-  readonly value: string;
-}
-
-/** A host's labels as editor rows, sorted by key. */
-export function labelRows(labels: HostLabels): LabelRow[] {
-  return Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, value], id) => ({ id, key, value }));
-}
-
-export function nextLabelRow(rows: readonly LabelRow[]): LabelRow {
-  return { id: rows.reduce((max, r) => Math.max(max, r.id), -1) + 1, key: '', value: '' };
-}
-
-export interface LabelsCheck {
-  readonly labels: HostLabels;
-  /** By row id. */
-  readonly problems: Readonly<Record<number, string>>;
-  /** About the labels as a whole (how many there are). */
-  readonly overall: string | null;
-}
-
-/**
- * Rows → labels. Keys and values are trimmed; a row left entirely empty is ignored. A key is
- * non-empty, unique and at most 63 characters; a value at most 63; at most 32 labels.
- */
-export function labelsFromRows(rows: readonly LabelRow[]): LabelsCheck {
-  const labels = new Map<string, string>();
-  const problems: Record<number, string> = {};
-  for (const row of rows) {
-    const key = row.key.trim();
-    const value = row.value.trim();
-    if (key === '' && value === '') continue;
-    if (key === '') problems[row.id] = 'Give this label a key.';
-    else if (key.length > MAX_LABEL_LENGTH)
-      problems[row.id] = `A key is at most ${MAX_LABEL_LENGTH} characters.`;
-    else if (labels.has(key)) problems[row.id] = `The key "${key}" is already used above.`;
-    else if (value.length > MAX_LABEL_LENGTH)
-      problems[row.id] = `A value is at most ${MAX_LABEL_LENGTH} characters.`;
-    else labels.set(key, value);
-  }
-  const overall = labels.size > MAX_LABELS ? `A host has at most ${MAX_LABELS} labels.` : null;
-  return { labels: Object.fromEntries(labels), problems, overall };
-}
-
-export function sameLabels(a: HostLabels, b: HostLabels): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-}
-
-/** `key=value` tags, sorted by key. */
-export function labelTags(labels: HostLabels): string[] {
-  return labelRows(labels).map(({ key, value }) => `${key}=${value}`);
-}
-
 export interface HostSettings {
   readonly cpuAllocationRatio: number;
   readonly ramAllocationRatio: number;
   readonly diskAllocationRatio: number;
-  readonly labels: HostLabels;
+  readonly labels: Labels;
 }
 
 export interface HostDraft {
@@ -148,7 +95,7 @@ export function draftOf(host: HostSettings): HostDraft {
   };
 }
 
-export type HostChanges = Partial<Record<RatioKey, number>> & { labels?: HostLabels };
+export type HostChanges = Partial<Record<RatioKey, number>> & { labels?: Labels };
 
 export interface HostEdit {
   /** Only what differs from the host: what `updateHost` is sent. */

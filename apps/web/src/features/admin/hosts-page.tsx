@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
+import { LabelsEditor } from '@/components/labels-editor';
 import { RemovalDialog } from '@/components/removal-dialog';
 import {
   ADMIN_HOSTS,
@@ -17,20 +18,11 @@ import type { Hypervisor } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
 import { formatMemory, percent } from '@/lib/format';
 import { useDebouncedCallback } from '@/lib/hooks';
+import { type LabelRow, labelsFromRows, labelTags } from '@/lib/labels';
 import { AdminOnly } from './admin-guard';
 import { EvacuateDialog } from './evacuate-dialog';
 import { HostEditDialog } from './host-edit-dialog';
-import {
-  checkRatios,
-  formatRatio,
-  type LabelRow,
-  labelsFromRows,
-  labelTags,
-  NO_RATIOS,
-  RATIOS,
-  type RatioTexts,
-} from './host-settings';
-import { LabelsEditor } from './labels-editor';
+import { checkRatios, formatRatio, NO_RATIOS, RATIOS, type RatioTexts } from './host-settings';
 
 const HYPERVISORS: readonly Hypervisor[] = ['KVM', 'XEN', 'ESX'];
 
@@ -398,6 +390,7 @@ function Hosts() {
           onChange={setLabelRows}
           problems={submitted ? labelCheck.problems : {}}
           overall={submitted ? labelCheck.overall : null}
+          help="Key = value pairs the scheduler can match, e.g. rack = r1."
         />
         <div>
           <button type="submit" className="btn btn-primary" disabled={registering.loading}>

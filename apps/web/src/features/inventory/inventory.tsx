@@ -10,6 +10,7 @@ import { PROVIDERS } from '@/graphql/placement';
 import { MACHINE_STATES, type MachineState } from '@/graphql/types';
 import { formatDateTime, formatShape } from '@/lib/format';
 import { useDebounced, useDebouncedCallback, useMachineChanges } from '@/lib/hooks';
+import { type Labels, labelTags, parseLabelFilter } from '@/lib/labels';
 import { useProject } from '@/lib/project';
 import { type Sort, type SortKey, sortMachines } from './sorting';
 
@@ -39,6 +40,9 @@ export function Inventory() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [sort, setSort] = useState<Sort>({ key: 'createdAt', direction: 'desc' });
   const debouncedName = useDebounced(name.trim(), 250);
+  const [labelText, setLabelText] = useState('');
+  const labelFilter = parseLabelFilter(useDebounced(labelText, 250));
+  const labelsKey = JSON.stringify(labelFilter.labels);
 
   const filter = useMemo<MachineFilter>(
     () => ({
@@ -48,8 +52,9 @@ export function Inventory() {
       providerId: providerId || null,
       locationId: locationId || null,
       includeDeleted,
+      labels: labelsKey === '{}' ? null : (JSON.parse(labelsKey) as Labels),
     }),
-    [projectId, debouncedName, state, providerId, locationId, includeDeleted],
+    [projectId, debouncedName, state, providerId, locationId, includeDeleted, labelsKey],
   );
   const filterKey = JSON.stringify([filter, pageSize]);
   const [cursorKey, setCursorKey] = useState(filterKey);
@@ -87,7 +92,7 @@ export function Inventory() {
   const locations = (providers.data?.providers ?? [])
     .filter((p) => !providerId || p.id === providerId)
     .flatMap((p) => p.locations.map((l) => ({ ...l, provider: p.name })));
-  const filtered = Boolean(debouncedName || state || providerId || locationId);
+  const filtered = Boolean(debouncedName || state || providerId || locationId || labelsKey !== '{}');
   const total = shown?.machines.totalCount ?? 0;
   const page = cursors.length;
 
@@ -126,6 +131,23 @@ export function Inventory() {
             value={name}
             onChange={(e) => setName(e.target.value)}
           />
+        </label>
+        <label className="field">
+          <span>Labels</span>
+          <input
+            type="search"
+            name="label-filter"
+            placeholder="env=prod, tier=web"
+            value={labelText}
+            onChange={(e) => setLabelText(e.target.value)}
+            aria-invalid={labelFilter.problem !== null}
+            aria-describedby="label-filter-help"
+          />
+          {labelFilter.problem ? (
+            <small id="label-filter-help" className="field-error">
+              {labelFilter.problem}
+            </small>
+          ) : null}
         </label>
         <label className="field">
           <span>State</span>
@@ -277,6 +299,11 @@ function MachineRow({ machine, accountName }: { machine: Machine; accountName: s
     <tr data-machine={machine.name}>
       <td>
         <Link href={`/machines/${encodeURIComponent(machine.id)}`}>{machine.name}</Link>
+        {Object.keys(machine.labels).length > 0 ? (
+          <span className="cell-sub" data-labels>
+            {labelTags(machine.labels).join(' · ')}
+          </span>
+        ) : null}
       </td>
       <td>
         <StateBadge state={machine.state} />

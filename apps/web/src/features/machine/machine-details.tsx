@@ -11,10 +11,12 @@ import { type Job, MACHINE_ACTIONS, type MachineAction } from '@/graphql/types';
 import { errorCode } from '@/lib/errors';
 import { formatDateTime, formatMemory, formatStorage } from '@/lib/format';
 import { useMachineChanges } from '@/lib/hooks';
+import { labelTags } from '@/lib/labels';
 import { useProject } from '@/lib/project';
 import { useSession } from '@/lib/session';
 import { JobProgress } from '../wizard/creation-progress';
 import { ACTION_LABELS, actionBlocker, migrateBlocker } from './actions';
+import { LabelsDialog } from './labels-dialog';
 import { MachineEvents } from './machine-events';
 import { MachineJobs } from './machine-jobs';
 import { MigrateDialog } from './migrate-dialog';
@@ -38,6 +40,7 @@ export function MachineDetails({ machineId }: { machineId: string }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [choosingHost, setChoosingHost] = useState(false);
   const [renaming, setRenaming] = useState(false);
+  const [editingLabels, setEditingLabels] = useState(false);
   const { user } = useSession();
 
   if (loading && !machine) return <Loading label="Loading machine…" />;
@@ -214,6 +217,25 @@ export function MachineDetails({ machineId }: { machineId: string }) {
             <dd>{formatMemory(machine.memoryMiB)}</dd>
             <dt>Disk</dt>
             <dd>{formatStorage(machine.diskGiB)}</dd>
+            <dt>Labels</dt>
+            <dd data-machine-labels>
+              {labelTags(machine.labels).map((tag) => (
+                <span key={tag} className="tag tag-grey" style={{ margin: '1px 4px 1px 0' }}>
+                  {tag}
+                </span>
+              ))}
+              {Object.keys(machine.labels).length === 0 ? <span className="muted">none </span> : null}
+              {canWrite && machine.state !== 'DELETED' ? (
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  aria-label={`Edit the labels of ${machine.name}`}
+                  onClick={() => setEditingLabels(true)}
+                >
+                  Edit…
+                </button>
+              ) : null}
+            </dd>
             <dt>IP addresses</dt>
             <dd className="mono">{machine.addresses.length > 0 ? machine.addresses.join(', ') : '—'}</dd>
             <dt>Provider ref</dt>
@@ -246,6 +268,7 @@ export function MachineDetails({ machineId }: { machineId: string }) {
         </p>
       </ConfirmDialog>
       {renaming ? <RenameDialog open machine={machine} onClose={() => setRenaming(false)} /> : null}
+      {editingLabels ? <LabelsDialog machine={machine} onClose={() => setEditingLabels(false)} /> : null}
       {canMigrate ? (
         <MigrateDialog
           open={choosingHost}

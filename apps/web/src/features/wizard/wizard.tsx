@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, type ReactNode, useRef, useState } from 'react';
 import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
+import { LabelsEditor } from '@/components/labels-editor';
 import { UsageBar } from '@/components/usage-bar';
 import { PROJECT_QUOTA } from '@/graphql/identity';
 import {
@@ -19,6 +20,7 @@ import type { Job } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
 import { formatMemory, formatShape, formatStorage } from '@/lib/format';
 import { useDebounced } from '@/lib/hooks';
+import { type LabelRow, labelsFromRows } from '@/lib/labels';
 import { useProject } from '@/lib/project';
 import { Choice } from './choice';
 import { CreationProgress, CreationsProgress } from './creation-progress';
@@ -55,6 +57,7 @@ export function CreateMachineWizard() {
   const [nameTouched, setNameTouched] = useState(false);
   const [placementGroupId, setPlacementGroupId] = useState('');
   const [userData, setUserData] = useState('');
+  const [labels, setLabels] = useState<LabelRow[]>([]);
   const [count, setCount] = useState('1');
   const [created, setCreated] = useState<Created[] | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -98,6 +101,8 @@ export function CreateMachineWizard() {
     (taken ? `A machine named ${taken} already exists in this project.` : null);
   const creation = howMany > 1 ? creationOfMany : creationOfOne;
   const serverError = creation.error ? readableError(creation.error) : null;
+  const labelCheck = labelsFromRows(labels);
+  const labelsInvalid = Object.keys(labelCheck.problems).length > 0 || labelCheck.overall !== null;
   const configProblem = configuration
     ? configurationProblem(configuration, image, projectQuota, howMany)
     : null;
@@ -131,7 +136,7 @@ export function CreateMachineWizard() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setNameTouched(true);
-    if (!reachable(4) || nameProblem || configProblem || countProblem(count)) return;
+    if (!reachable(4) || nameProblem || configProblem || countProblem(count) || labelsInvalid) return;
     const input = {
       projectId,
       accountId,
@@ -141,6 +146,7 @@ export function CreateMachineWizard() {
       name: name.trim(),
       placementGroupId: placementGroupId || null,
       userData: userData.trim() ? userData : null,
+      labels: labelCheck.labels,
     };
     try {
       const payloads =
@@ -336,6 +342,16 @@ export function CreateMachineWizard() {
           Groups are managed under <Link href="/project/placement-groups">Placement groups</Link>.
         </small>
       </label>
+      <details open={labels.length > 0}>
+        <summary>Labels (optional)</summary>
+        <LabelsEditor
+          rows={labels}
+          onChange={setLabels}
+          problems={labelCheck.problems}
+          overall={labelCheck.overall}
+          help="Key = value pairs to find the machine by in the inventory, e.g. env = prod."
+        />
+      </details>
       <details>
         <summary>User data (optional)</summary>
         <label className="field">
@@ -406,7 +422,8 @@ export function CreateMachineWizard() {
                   !reachable(4) ||
                   nameProblem !== null ||
                   configProblem !== null ||
-                  countProblem(count) !== null
+                  countProblem(count) !== null ||
+                  labelsInvalid
                 }
               >
                 {creation.loading

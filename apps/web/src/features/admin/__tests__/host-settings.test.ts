@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { type LabelRow, labelRows, labelsFromRows, labelTags, nextLabelRow } from '../../../lib/labels';
 import {
   checkRatios,
   describeChanges,
   draftOf,
   formatRatio,
   hostEdit,
-  type LabelRow,
-  labelRows,
-  labelsFromRows,
-  labelTags,
-  nextLabelRow,
   parseRatio,
   sameRatio,
 } from '../host-settings';
@@ -89,7 +85,7 @@ describe('labels from the editor rows', () => {
 
   it('allows at most 32 labels', () => {
     const many = Array.from({ length: 33 }, (_, i): [string, string] => [`k${i}`, 'v']);
-    expect(labelsFromRows(rows(...many)).overall).toBe('A host has at most 32 labels.');
+    expect(labelsFromRows(rows(...many)).overall).toBe('At most 32 labels.');
     expect(labelsFromRows(rows(...many.slice(0, 32))).overall).toBeNull();
   });
 

@@ -1,9 +1,9 @@
 'use client';
 
-import { type LabelRow, MAX_LABELS, nextLabelRow } from './host-settings';
+import { type LabelRow, MAX_LABELS, nextLabelRow } from '@/lib/labels';
 
 /**
- * A host's labels as rows of key and value, with add and remove. The parent holds the rows and
+ * Labels as rows of key and value, with add and remove. The parent holds the rows and
  * checks them (`labelsFromRows`); the problems it passes are shown under their rows.
  */
 export function LabelsEditor(props: {
@@ -13,6 +13,8 @@ export function LabelsEditor(props: {
   problems?: Readonly<Record<number, string>>;
   overall?: string | null;
   disabled?: boolean;
+  /** What the labels are for, under the legend. */
+  help: string;
 }) {
   const { rows, onChange, problems = {}, overall = null, disabled = false } = props;
   const edit = (id: number, change: Partial<Pick<LabelRow, 'key' | 'value'>>) =>
@@ -26,9 +28,7 @@ export function LabelsEditor(props: {
       <legend className="small" style={{ fontWeight: 500, marginBottom: 4 }}>
         Labels
       </legend>
-      <span className="field-help">
-        Key = value pairs the scheduler can match, e.g. rack = r1. Leave a row empty to ignore it.
-      </span>
+      <span className="field-help">{props.help} Leave a row empty to ignore it.</span>
       {rows.map((row, i) => {
         const problem = problems[row.id];
         return (
