@@ -16,6 +16,7 @@ const CATEGORIES: Record<string, readonly string[] | null> = {
     'machine.adopted',
     'machine.state_changed',
     'machine.renamed',
+    'machine.labels_changed',
     'machine.addresses_changed',
     'machine.migrating',
     'machine.moved',
