@@ -354,7 +354,7 @@ describe.each(TEST_DATABASE_KINDS)(
 
     it("lists a machine's jobs, newest first, to the project's members only", async () => {
       const JOBS =
-        'query J($filter: JobFilter, $first: Int) { jobs(filter: $filter, first: $first) { totalCount edges { node { kind summary state progress attempts maxAttempts machineName projectId nextAttemptAt finishedAt } } } }';
+        'query J($filter: JobFilter, $first: Int) { jobs(filter: $filter, first: $first) { totalCount edges { node { kind summary state progress attempts maxAttempts machineName requestedBy projectId nextAttemptAt finishedAt } } } }';
       interface JobsPage {
         jobs: { totalCount: number; edges: { node: Record<string, unknown> }[] };
       }
@@ -382,6 +382,7 @@ describe.each(TEST_DATABASE_KINDS)(
         attempts: 1,
         maxAttempts: 5,
         machineName: 'db-1',
+        requestedBy: 'alice',
         projectId,
         nextAttemptAt: null,
       });

@@ -56,7 +56,12 @@ describe.each(TEST_DATABASE_KINDS)('browsing jobs, on %s', (kind) => {
       { kind: 'machine.create', state: 'succeeded', machineName: 'web-2' },
       { kind: 'machine.create', state: 'succeeded', machineName: 'web-1' },
     ]);
-    expect(nodes(page)[0]).toMatchObject({ payload: { action: 'stop' }, progress: 100, attempts: 1 });
+    expect(nodes(page)[0]).toMatchObject({
+      payload: { action: 'stop' },
+      progress: 100,
+      attempts: 1,
+      requestedBy: 'admin',
+    });
     expect(nodes(page)[0]!.finishedAt).toBeInstanceOf(Date);
   });
 

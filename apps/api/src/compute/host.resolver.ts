@@ -18,7 +18,7 @@ import {
   QuotaNode,
   toHostNode,
 } from './host.types.ts';
-import { toJobNode, toMachineNode } from './machine.types.ts';
+import { toAskedJobNode, toMachineNode } from './machine.types.ts';
 import { MACHINE_EVENT_TYPES, mapStream, toPlacementChange } from './placement-changes.ts';
 
 @Resolver()
@@ -107,7 +107,7 @@ export class HostResolver {
       moving: await Promise.all(
         moving.map(async ({ machine, job }) => ({
           machine: await node(machine.id),
-          job: toJobNode({ ...job, machineName: machine.name }),
+          job: toAskedJobNode(job, machine.name, actor),
         })),
       ),
       left: await Promise.all(

@@ -33,6 +33,7 @@ import {
   MachineNode,
   MachinePayload,
   PlacementGroupNode,
+  toAskedJobNode,
   toJobNode,
   toMachineNode,
   toPlacementGroupNode,
@@ -63,9 +64,9 @@ async function* jobUpdates(
   }
 }
 
-const toMachinePayload = ({ item, job }: CreatedMachine): MachinePayload => ({
+const toMachinePayload = (actor: Actor, { item, job }: CreatedMachine): MachinePayload => ({
   machine: toMachineNode(item),
-  job: toJobNode({ ...job, machineName: item.machine.name }),
+  job: toAskedJobNode(job, item.machine.name, actor),
 });
 
 const optionalId = (
@@ -167,7 +168,8 @@ export class MachineResolver {
     @Arg('input', () => CreateMachineInput) input: CreateMachineInput,
     @Ctx() ctx: Context,
   ): Promise<MachinePayload> {
-    return toMachinePayload(await ctx.engine.machines.create(requireActor(ctx), toCreateInput(input)));
+    const actor = requireActor(ctx);
+    return toMachinePayload(actor, await ctx.engine.machines.create(actor, toCreateInput(input)));
   }
 
   @Mutation(() => CreateMachinesPayload, {
@@ -178,12 +180,9 @@ export class MachineResolver {
     @Arg('input', () => CreateMachinesInput) input: CreateMachinesInput,
     @Ctx() ctx: Context,
   ): Promise<CreateMachinesPayload> {
-    const created = await ctx.engine.machines.createMany(
-      requireActor(ctx),
-      toCreateInput(input),
-      input.count,
-    );
-    return { created: created.map(toMachinePayload) };
+    const actor = requireActor(ctx);
+    const created = await ctx.engine.machines.createMany(actor, toCreateInput(input), input.count);
+    return { created: created.map((c) => toMachinePayload(actor, c)) };
   }
 
   @Mutation(() => MachineNode, {
@@ -235,7 +234,7 @@ export class MachineResolver {
     );
     return {
       machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
-      job: toJobNode({ ...job, machineName: machine.name }),
+      job: toAskedJobNode(job, machine.name, actor),
     };
   }
 
@@ -255,7 +254,7 @@ export class MachineResolver {
     );
     return {
       machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
-      job: toJobNode({ ...job, machineName: machine.name }),
+      job: toAskedJobNode(job, machine.name, actor),
     };
   }
 

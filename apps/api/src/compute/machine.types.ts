@@ -1,5 +1,5 @@
 import type { JobRow } from '@levante/db';
-import { allowedActions, type MachineState, toGlobalId } from '@levante/domain';
+import { type Actor, allowedActions, type MachineState, toGlobalId } from '@levante/domain';
 import { type InventoryItem, jobSummary, type PlacementGroupWithMembers } from '@levante/engine';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
@@ -156,6 +156,11 @@ export class JobNode {
   machineId!: string | null;
   @Field(() => String, { nullable: true, description: 'The name of the machine it works on.' })
   machineName!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The username of who asked for it; null for work Levante started itself.',
+  })
+  requestedBy!: string | null;
   @Field(() => Date, {
     nullable: true,
     description: 'When a queued job runs next: after a failed attempt, the retry waits.',
@@ -169,7 +174,9 @@ export class JobNode {
   finishedAt!: Date | null;
 }
 
-export const toJobNode = (job: JobRow & { readonly machineName?: string | null }): JobNode => ({
+export const toJobNode = (
+  job: JobRow & { readonly machineName?: string | null; readonly requestedBy?: string | null },
+): JobNode => ({
   id: toGlobalId('Job', job.id),
   kind: job.kind,
   summary: jobSummary(job),
@@ -181,11 +188,16 @@ export const toJobNode = (job: JobRow & { readonly machineName?: string | null }
   projectId: job.projectId ? toGlobalId('Project', job.projectId) : null,
   machineId: job.machineId ? toGlobalId('Machine', job.machineId) : null,
   machineName: job.machineName ?? null,
+  requestedBy: job.requestedBy ?? null,
   nextAttemptAt: job.state === 'queued' ? job.runAfter : null,
   createdAt: job.createdAt,
   updatedAt: job.updatedAt,
   finishedAt: job.finishedAt,
 });
+
+/** A job the caller has just asked for, as the mutation that asked answers it. */
+export const toAskedJobNode = (job: JobRow, machineName: string, actor: Actor): JobNode =>
+  toJobNode({ ...job, machineName, requestedBy: actor.username });
 
 export const JobConnection = Connection('Job', JobNode);
 

@@ -87,6 +87,7 @@ const JOB_FIELDS = gql`
     error
     machineId
     machineName
+    requestedBy
     nextAttemptAt
     createdAt
     finishedAt

@@ -80,6 +80,8 @@ export interface Job {
   error: string | null;
   machineId: string | null;
   machineName: string | null;
+  /** Who asked for it; null for work Levante started itself. */
+  requestedBy: string | null;
   /** When a queued job runs next. */
   nextAttemptAt: string | null;
   createdAt: string;

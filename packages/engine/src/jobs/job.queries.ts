@@ -1,4 +1,4 @@
-import { type Database, JOB_STATES, type JobRow, jobs, machines } from '@levante/db';
+import { type Database, JOB_STATES, type JobRow, jobs, machines, users } from '@levante/db';
 import { type Actor, notFound, validate } from '@levante/domain';
 import { and, count, desc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -13,9 +13,10 @@ export interface JobFilter {
   readonly kinds?: readonly string[] | null;
 }
 
-/** A job with the name of the machine it works on, when it works on one. */
+/** A job with the name of the machine it works on, and who asked for it (null: Levante itself). */
 export interface JobView extends JobRow {
   readonly machineName: string | null;
+  readonly requestedBy: string | null;
 }
 
 const filterSchema = z.object({
@@ -29,7 +30,7 @@ const filterSchema = z.object({
     .nullish(),
 });
 
-const VIEW = { ...getTableColumns(jobs), machineName: machines.name };
+const VIEW = { ...getTableColumns(jobs), machineName: machines.name, requestedBy: users.username };
 
 /** The jobs people may follow: those of their projects (every project for platform admins). */
 export class JobQueries {
@@ -41,6 +42,7 @@ export class JobQueries {
       .select(VIEW)
       .from(jobs)
       .leftJoin(machines, eq(machines.id, jobs.machineId))
+      .leftJoin(users, eq(users.id, jobs.createdBy))
       .where(eq(jobs.id, jobId));
     // Jobs of no project (none are made today) are the platform's own business.
     if (!row?.projectId) throw notFound('Job');
@@ -70,6 +72,7 @@ export class JobQueries {
         .select(VIEW)
         .from(jobs)
         .leftJoin(machines, eq(machines.id, jobs.machineId))
+        .leftJoin(users, eq(users.id, jobs.createdBy))
         .where(and(...conditions, after ? keysetAfter([jobs.createdAt, jobs.id], after, 'desc') : undefined))
         .orderBy(desc(jobs.createdAt), desc(jobs.id))
         .limit(size + 1),

@@ -42,7 +42,10 @@ export function JobTable({
         <tbody>
           {jobs.map((job) => (
             <tr key={job.id} data-job={job.summary}>
-              <td className="muted small">{formatDateTime(job.createdAt)}</td>
+              <td className="muted small">
+                {formatDateTime(job.createdAt)}
+                <span className="cell-sub">by {job.requestedBy ?? 'Levante'}</span>
+              </td>
               <td>
                 {job.summary}
                 <span className="cell-sub">
