@@ -633,6 +633,17 @@ describe('the web console, in Chromium', () => {
       .toBe('0');
     await row.getByRole('button', { name: 'End maintenance' }).click();
     await expect.poll(() => row.getByText('in service').isVisible(), LIVE).toBe(true);
+
+    // The evacuation belongs to no project: an admin finds it in the whole platform's activity.
+    await nav(admin, 'Activity');
+    await admin.locator('select[name=activity-scope]').selectOption('platform');
+    await admin.getByLabel('Kind').selectOption('Platform');
+    const evacuated = admin.locator('[data-event="host.evacuated"]').first();
+    await expect.poll(() => evacuated.isVisible(), LIVE).toBe(true);
+    expect(await evacuated.textContent()).toContain(
+      'admin asked to move the machines off host paris-a-1: 1 moving, 0 left.',
+    );
+    expect(await evacuated.textContent()).toContain('· platform');
   }, 60_000);
 
   it('compares an account with its provider when asked, and says when it last did', async () => {

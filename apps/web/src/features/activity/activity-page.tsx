@@ -8,6 +8,7 @@ import { EVENTS, EVENTS_LIVE } from '@/graphql/events';
 import type { Event } from '@/graphql/types';
 import { formatDateTime } from '@/lib/format';
 import { useProject } from '@/lib/project';
+import { useSession } from '@/lib/session';
 
 const CATEGORIES: Record<string, readonly string[] | null> = {
   Everything: null,
@@ -38,15 +39,37 @@ const CATEGORIES: Record<string, readonly string[] | null> = {
   'Your account': ['api_token.created', 'api_token.revoked', 'user.password_changed', 'user.password_reset'],
 };
 
+/** What platform admins do outside any project; shown with the whole platform in view. */
+const PLATFORM_CATEGORY = [
+  'provider.registered',
+  'provider.updated',
+  'provider.deleted',
+  'host.registered',
+  'host.updated',
+  'host.maintenance_changed',
+  'host.evacuated',
+  'host.deleted',
+  'user.created',
+  'user.updated',
+];
+
 const PAGE = 50;
 
 export function ActivityPage() {
-  const { project } = useProject();
+  const { project, projects } = useProject();
+  const { user } = useSession();
+  // Platform admins may look at every project at once, and at what happens outside projects.
+  const [platform, setPlatform] = useState(false);
+  const wholePlatform = platform && Boolean(user?.isAdmin);
   const projectId = project?.id ?? '';
   const [category, setCategory] = useState('Everything');
   const [text, setText] = useState('');
-  const types = CATEGORIES[category] ?? null;
-  const variables = { projectId, types: types ? [...types] : null };
+  const categories: Record<string, readonly string[] | null> = wholePlatform
+    ? { ...CATEGORIES, Platform: PLATFORM_CATEGORY }
+    : CATEGORIES;
+  const types = categories[category] ?? null;
+  const variables = { projectId: wholePlatform ? null : projectId, types: types ? [...types] : null };
+  const projectNames = new Map(projects.map((p) => [p.id, p.name]));
   const { data, loading, error, fetchMore } = useQuery(EVENTS, {
     variables: { ...variables, first: PAGE },
     skip: !projectId,
@@ -113,15 +136,32 @@ export function ActivityPage() {
         <div>
           <h1>Activity</h1>
           <p className="muted">
-            What happened in {project.name}, newest first. New events appear as they happen.
+            What happened in {wholePlatform ? 'every project and on the platform' : project.name}, newest
+            first. New events appear as they happen.
           </p>
         </div>
       </div>
       <div className="toolbar">
+        {user?.isAdmin ? (
+          <label className="field">
+            <span>Scope</span>
+            <select
+              name="activity-scope"
+              value={platform ? 'platform' : 'project'}
+              onChange={(e) => {
+                setPlatform(e.target.value === 'platform');
+                setCategory('Everything');
+              }}
+            >
+              <option value="project">This project</option>
+              <option value="platform">Whole platform</option>
+            </select>
+          </label>
+        ) : null}
         <label className="field">
           <span>Kind</span>
           <select value={category} onChange={(e) => setCategory(e.target.value)}>
-            {Object.keys(CATEGORIES).map((c) => (
+            {Object.keys(categories).map((c) => (
               <option key={c}>{c}</option>
             ))}
           </select>
@@ -159,6 +199,9 @@ export function ActivityPage() {
                   <span className="cell-sub">
                     <span className="type">{event.type}</span>
                     {event.actorName ? ` · by ${event.actorName}` : ' · by Levante'}
+                    {wholePlatform
+                      ? ` · ${event.projectId ? (projectNames.get(event.projectId) ?? 'another project') : 'platform'}`
+                      : null}
                   </span>
                 </span>
               </li>
