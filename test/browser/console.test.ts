@@ -263,6 +263,13 @@ describe('the web console, in Chromium', () => {
     expect(await first.getByRole('link', { name: MACHINE }).getAttribute('href')).toBe(machineHref);
     expect(await table.locator('tbody tr').count()).toBe(5);
     await admin.screenshot({ path: join(SHOTS, 'jobs.png') });
+    // A platform admin can follow every project's jobs, each with its project.
+    await admin.locator('select[name=jobs-scope]').selectOption('platform');
+    await expect
+      .poll(() => table.getByRole('columnheader', { name: 'Project' }).isVisible(), LIVE)
+      .toBe(true);
+    await expect.poll(() => first.textContent(), LIVE).toContain(PROJECT);
+    await admin.locator('select[name=jobs-scope]').selectOption('project');
     await admin.getByLabel('Show').selectOption('In progress');
     await expect.poll(() => admin.getByText('No job matches.').isVisible(), LIVE).toBe(true);
   }, 90_000);

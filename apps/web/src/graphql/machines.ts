@@ -85,6 +85,7 @@ const JOB_FIELDS = gql`
     attempts
     maxAttempts
     error
+    projectId
     machineId
     machineName
     requestedBy

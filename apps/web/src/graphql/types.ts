@@ -78,6 +78,7 @@ export interface Job {
   attempts: number;
   maxAttempts: number;
   error: string | null;
+  projectId: string | null;
   machineId: string | null;
   machineName: string | null;
   /** Who asked for it; null for work Levante started itself. */

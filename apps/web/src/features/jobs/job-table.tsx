@@ -21,10 +21,13 @@ export function JobTable({
   jobs,
   label,
   showMachine,
+  projectNames = null,
 }: {
   jobs: readonly Job[];
   label: string;
   showMachine: boolean;
+  /** Given: a Project column, with these names. */
+  projectNames?: ReadonlyMap<string, string> | null;
 }) {
   return (
     <div className="table-wrap">
@@ -33,6 +36,7 @@ export function JobTable({
           <tr>
             <th>Requested</th>
             <th>Job</th>
+            {projectNames ? <th>Project</th> : null}
             {showMachine ? <th>Machine</th> : null}
             <th>State</th>
             <th>Attempts</th>
@@ -53,6 +57,9 @@ export function JobTable({
                 </span>
                 {job.error ? <span className="field-error cell-sub">{job.error}</span> : null}
               </td>
+              {projectNames ? (
+                <td>{job.projectId ? (projectNames.get(job.projectId) ?? 'another project') : '—'}</td>
+              ) : null}
               {showMachine ? (
                 <td>
                   {job.machineId ? (

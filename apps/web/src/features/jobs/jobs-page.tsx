@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
 import type { JobState } from '@/graphql/types';
 import { useProject } from '@/lib/project';
+import { useSession } from '@/lib/session';
 import { JobTable } from './job-table';
 import { useLiveJobs } from './use-live-jobs';
 
@@ -16,13 +17,18 @@ const VIEWS: Record<string, readonly JobState[] | null> = {
 
 /** The project's jobs: what Levante is doing for it at its providers, and what it did. */
 export function JobsPage() {
-  const { project } = useProject();
+  const { project, projects } = useProject();
+  const { user } = useSession();
   const [view, setView] = useState('All');
+  // Platform admins may follow the jobs of every project at once.
+  const [platform, setPlatform] = useState(false);
+  const wholePlatform = platform && Boolean(user?.isAdmin);
   const states = VIEWS[view] ?? null;
   const { jobs, totalCount, loading, error, hasMore, loadMore } = useLiveJobs(
-    { projectId: project?.id ?? null, states: states ? [...states] : null },
+    { projectId: wholePlatform ? null : (project?.id ?? null), states: states ? [...states] : null },
     !project,
   );
+  const projectNames = new Map(projects.map((p) => [p.id, p.name]));
 
   if (!project) return <Loading />;
   return (
@@ -31,12 +37,26 @@ export function JobsPage() {
         <div>
           <h1>Jobs</h1>
           <p className="muted">
-            The work Levante does at the providers for {project.name}, newest first: creates, actions, moves.
-            A failed attempt is tried again later; the list follows each job live.
+            The work Levante does at the providers for {wholePlatform ? 'every project' : project.name},
+            newest first: creates, actions, moves. A failed attempt is tried again later; the list follows
+            each job live.
           </p>
         </div>
       </div>
       <div className="toolbar">
+        {user?.isAdmin ? (
+          <label className="field">
+            <span>Scope</span>
+            <select
+              name="jobs-scope"
+              value={platform ? 'platform' : 'project'}
+              onChange={(e) => setPlatform(e.target.value === 'platform')}
+            >
+              <option value="project">This project</option>
+              <option value="platform">Every project</option>
+            </select>
+          </label>
+        ) : null}
         <label className="field">
           <span>Show</span>
           <select value={view} onChange={(e) => setView(e.target.value)}>
@@ -56,7 +76,7 @@ export function JobsPage() {
       ) : null}
       {jobs.length > 0 ? (
         <section className="panel">
-          <JobTable jobs={jobs} label="Jobs" showMachine />
+          <JobTable jobs={jobs} label="Jobs" showMachine projectNames={wholePlatform ? projectNames : null} />
           {hasMore ? (
             <button type="button" className="btn" style={{ marginTop: 12 }} onClick={() => void loadMore()}>
               Load older jobs
