@@ -56,7 +56,18 @@ describe.each(TEST_DATABASE_KINDS)(
           InstanceType: 't3.nano',
           MinCount: 1,
           MaxCount: 1,
-          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'hand-made' }] }],
+          TagSpecifications: [
+            {
+              ResourceType: 'instance',
+              Tags: [
+                { Key: 'Name', Value: 'hand-made' },
+                { Key: 'env', Value: 'prod' },
+                { Key: 'cost-center', Value: 'r&d' },
+                // Too long to be a label: left out.
+                { Key: 'note', Value: 'x'.repeat(100) },
+              ],
+            },
+          ],
         }),
       );
       const ref = ran.Instances![0]!.InstanceId!;
@@ -71,9 +82,17 @@ describe.each(TEST_DATABASE_KINDS)(
       expect(
         listed.map((m) => [m.info.ref, m.info.name, m.info.state, m.configuration?.ref, m.location.ref]),
       ).toEqual([[ref, 'hand-made', 'STARTED', 't3.nano', REGION]]);
+      // Its tags, but its name: adoption keeps those that fit as labels.
+      expect(listed[0]?.info.tags).toEqual({ env: 'prod', 'cost-center': 'r&d', note: 'x'.repeat(100) });
 
       const { machine } = await engine.adoption.adopt(admin, { ...ids, ref });
-      expect(machine).toMatchObject({ name: 'hand-made', providerRef: ref, state: 'STARTED', vcpus: 2 });
+      expect(machine).toMatchObject({
+        name: 'hand-made',
+        providerRef: ref,
+        state: 'STARTED',
+        vcpus: 2,
+        labels: { 'cost-center': 'r&d', env: 'prod' },
+      });
       expect(await engine.adoption.unmanaged(admin, ids.projectId, ids.accountId)).toEqual([]);
 
       // Managed now: Levante's stop reaches EC2.

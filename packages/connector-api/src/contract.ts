@@ -89,6 +89,8 @@ export interface MachineInfo extends MachineRef {
   readonly managedId: string | null;
   /** Why the provider put it in ERROR, for people. */
   readonly error: string | null;
+  /** The provider's own key = value tags, without those Levante itself sets; adoption keeps them as labels. */
+  readonly tags?: Readonly<Record<string, string>>;
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 

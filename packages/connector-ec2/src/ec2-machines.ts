@@ -31,6 +31,15 @@ export function clientTokenFor(idempotencyKey: string): string {
 const tagOf = (instance: Instance, key: string): string | null =>
   instance.Tags?.find((tag) => tag.Key === key)?.Value ?? null;
 
+/** The instance's tags but its name and Levante's own (`levante:…`). */
+function tagsOf(instance: Instance): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const { Key: key, Value: value } of instance.Tags ?? []) {
+    if (key && key !== 'Name' && !key.startsWith('levante:')) tags[key] = value ?? '';
+  }
+  return tags;
+}
+
 /** Private and public IPv4 addresses, then IPv6 ones, without repeats. */
 function addressesOf(instance: Instance): string[] {
   const addresses = [instance.PrivateIpAddress, instance.PublicIpAddress, instance.Ipv6Address];
@@ -65,6 +74,7 @@ export function toMachineInfo(instance: Instance, region: string): MachineInfo {
     hostRef: null,
     addresses: addressesOf(instance),
     managedId: tagOf(instance, MACHINE_ID_TAG),
+    tags: tagsOf(instance),
     error:
       state === 'ERROR'
         ? `EC2 reports the state "${nativeState || 'unknown'}"${reason ? `: ${reason}` : '.'}`

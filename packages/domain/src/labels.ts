@@ -15,3 +15,17 @@ export const labelsSchema = z
     z.string().max(MAX_LABEL_LENGTH, `A label value has at most ${MAX_LABEL_LENGTH} characters.`),
   )
   .refine((labels) => Object.keys(labels).length <= MAX_LABELS, `At most ${MAX_LABELS} labels.`);
+
+/**
+ * The tags of a provider that can be labels, by key: those whose key and
+ * value fit, the first `MAX_LABELS` of them.
+ */
+export function labelsFromTags(tags: Readonly<Record<string, string>> | undefined): Labels {
+  const fitting = Object.entries(tags ?? {})
+    .filter(
+      ([key, value]) => key.length > 0 && key.length <= MAX_LABEL_LENGTH && value.length <= MAX_LABEL_LENGTH,
+    )
+    .sort(([a], [b]) => a.localeCompare(b))
+    .slice(0, MAX_LABELS);
+  return Object.fromEntries(fitting);
+}

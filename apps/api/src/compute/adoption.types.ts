@@ -1,4 +1,6 @@
+import { labelsFromTags } from '@levante/domain';
 import type { UnmanagedMachine } from '@levante/engine';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import {
   LocationNode,
@@ -35,6 +37,10 @@ export class UnmanagedMachineNode {
   host!: string | null;
   @Field(() => [String])
   addresses!: string[];
+  @Field(() => GraphQLJSONObject, {
+    description: "The labels it will carry once adopted: the provider's tags that fit as labels.",
+  })
+  labels!: Record<string, string>;
 }
 
 export function toUnmanagedMachineNode({
@@ -52,6 +58,7 @@ export function toUnmanagedMachineNode({
     configuration: configuration && toConfigurationNode(configuration),
     host: info.hostRef,
     addresses: [...info.addresses],
+    labels: labelsFromTags(info.tags),
   };
 }
 

@@ -461,6 +461,8 @@ export interface UnmanagedMachine {
   /** The host it runs on, for providers with hosts. */
   host: string | null;
   addresses: string[];
+  /** Its tags at the provider that fit as labels: the labels it gets once adopted. */
+  labels: Labels;
   location: { id: string; name: string };
   /** Null when the account's catalog does not have it: refresh the account before adopting. */
   configuration: { id: string; name: string; vcpus: number; memoryMiB: number; diskGiB: number } | null;
@@ -479,6 +481,7 @@ export const UNMANAGED_MACHINES: TypedDocumentNode<
       state
       host
       addresses
+      labels
       location {
         id
         name

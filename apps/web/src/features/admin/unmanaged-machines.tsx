@@ -15,6 +15,7 @@ import {
 } from '@/graphql/machines';
 import { readableError } from '@/lib/errors';
 import { formatShape } from '@/lib/format';
+import { labelTags } from '@/lib/labels';
 import { machineNameProblem } from '../wizard/validation';
 import { adoptBlocker, suggestMachineName, withoutAdopted } from './adoption';
 
@@ -122,6 +123,11 @@ export function UnmanagedMachines(props: {
                     <td>
                       {machine.name}
                       <span className="cell-sub mono">{machine.ref}</span>
+                      {Object.keys(machine.labels).length > 0 ? (
+                        <span className="cell-sub" title="Its tags at the provider, kept as labels">
+                          {labelTags(machine.labels).join(' · ')}
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       <StateBadge state={machine.state} />

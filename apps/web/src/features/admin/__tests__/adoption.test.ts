@@ -74,6 +74,7 @@ describe('withoutAdopted', () => {
     state: 'STARTED',
     host: null,
     addresses: [],
+    labels: {},
     location: { id: 'l1', name: 'Paris' },
     configuration: null,
     image: null,
