@@ -4,11 +4,11 @@ import { useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
+import { PlatformScopeSelect, usePlatformScope } from '@/components/platform-scope';
 import { EVENTS, EVENTS_LIVE } from '@/graphql/events';
 import type { Event } from '@/graphql/types';
 import { formatDateTime } from '@/lib/format';
 import { useProject } from '@/lib/project';
-import { useSession } from '@/lib/session';
 
 const CATEGORIES: Record<string, readonly string[] | null> = {
   Everything: null,
@@ -57,10 +57,8 @@ const PAGE = 50;
 
 export function ActivityPage() {
   const { project, projects } = useProject();
-  const { user } = useSession();
   // Platform admins may look at every project at once, and at what happens outside projects.
-  const [platform, setPlatform] = useState(false);
-  const wholePlatform = platform && Boolean(user?.isAdmin);
+  const [wholePlatform, setPlatform] = usePlatformScope();
   const projectId = project?.id ?? '';
   const [category, setCategory] = useState('Everything');
   const [text, setText] = useState('');
@@ -142,22 +140,15 @@ export function ActivityPage() {
         </div>
       </div>
       <div className="toolbar">
-        {user?.isAdmin ? (
-          <label className="field">
-            <span>Scope</span>
-            <select
-              name="activity-scope"
-              value={platform ? 'platform' : 'project'}
-              onChange={(e) => {
-                setPlatform(e.target.value === 'platform');
-                setCategory('Everything');
-              }}
-            >
-              <option value="project">This project</option>
-              <option value="platform">Whole platform</option>
-            </select>
-          </label>
-        ) : null}
+        <PlatformScopeSelect
+          name="activity-scope"
+          platformLabel="Whole platform"
+          platform={wholePlatform}
+          onChange={(platform) => {
+            setPlatform(platform);
+            setCategory('Everything');
+          }}
+        />
         <label className="field">
           <span>Kind</span>
           <select value={category} onChange={(e) => setCategory(e.target.value)}>

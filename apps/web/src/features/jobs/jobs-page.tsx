@@ -2,9 +2,9 @@
 
 import { useState } from 'react';
 import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
+import { PlatformScopeSelect, usePlatformScope } from '@/components/platform-scope';
 import type { JobState } from '@/graphql/types';
 import { useProject } from '@/lib/project';
-import { useSession } from '@/lib/session';
 import { JobTable } from './job-table';
 import { useLiveJobs } from './use-live-jobs';
 
@@ -18,11 +18,9 @@ const VIEWS: Record<string, readonly JobState[] | null> = {
 /** The project's jobs: what Levante is doing for it at its providers, and what it did. */
 export function JobsPage() {
   const { project, projects } = useProject();
-  const { user } = useSession();
   const [view, setView] = useState('All');
   // Platform admins may follow the jobs of every project at once.
-  const [platform, setPlatform] = useState(false);
-  const wholePlatform = platform && Boolean(user?.isAdmin);
+  const [wholePlatform, setPlatform] = usePlatformScope();
   const states = VIEWS[view] ?? null;
   const { jobs, totalCount, loading, error, hasMore, loadMore } = useLiveJobs(
     { projectId: wholePlatform ? null : (project?.id ?? null), states: states ? [...states] : null },
@@ -44,19 +42,12 @@ export function JobsPage() {
         </div>
       </div>
       <div className="toolbar">
-        {user?.isAdmin ? (
-          <label className="field">
-            <span>Scope</span>
-            <select
-              name="jobs-scope"
-              value={platform ? 'platform' : 'project'}
-              onChange={(e) => setPlatform(e.target.value === 'platform')}
-            >
-              <option value="project">This project</option>
-              <option value="platform">Every project</option>
-            </select>
-          </label>
-        ) : null}
+        <PlatformScopeSelect
+          name="jobs-scope"
+          platformLabel="Every project"
+          platform={wholePlatform}
+          onChange={setPlatform}
+        />
         <label className="field">
           <span>Show</span>
           <select value={view} onChange={(e) => setView(e.target.value)}>
