@@ -16,7 +16,7 @@ export interface HostRequest {
 }
 
 /** States in which a machine no longer holds its host's capacity. */
-const RELEASED = ['DELETED', 'ERROR'];
+export const RELEASED = ['DELETED', 'ERROR'];
 
 export interface MigrationTargetRequest extends Omit<HostRequest, 'hostHint'> {
   /** The machine that moves: wherever it runs now, it counts neither in its group nor on its host. */

@@ -25,7 +25,7 @@ import {
 } from '@levante/domain';
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { HostIndexCache } from '../hosts/host-index-cache.ts';
-import { reserveMigrationTarget } from '../hosts/host-placement.ts';
+import { RELEASED, reserveMigrationTarget } from '../hosts/host-placement.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { assertPlatformAdmin } from '../projects/project-access.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
@@ -95,7 +95,7 @@ export class MachineMigrationCommands {
       const onHost = await tx
         .select()
         .from(machines)
-        .where(and(eq(machines.hostId, hostId), notInArray(machines.state, ['DELETED', 'ERROR'])))
+        .where(and(eq(machines.hostId, hostId), notInArray(machines.state, RELEASED)))
         .orderBy(asc(machines.name));
       return { host, onHost };
     });
