@@ -43,6 +43,7 @@ import { ProviderQueries } from './providers/provider.queries.ts';
 import { REFRESH_CATALOG_JOB, refreshCatalogJob } from './providers/refresh-catalog.job.ts';
 import { QuotaCommands } from './quotas/quota.commands.ts';
 import { CredentialCipher } from './secrets/credential-cipher.ts';
+import { PlatformStatistics } from './statistics/platform-statistics.ts';
 import { UnitOfWork } from './unit-of-work.ts';
 
 export interface EngineOptions {
@@ -141,6 +142,7 @@ export function createEngine(options: EngineOptions) {
     adoption: new MachineAdoption(db, uow, queue, pool, registry, hostIndexes),
     machineQueries: new MachineQueries(db),
     jobQueries: new JobQueries(db),
+    statistics: new PlatformStatistics(db),
     worker,
     reconciler,
     /** What a worker process does: runs jobs, and reconciles accounts with their providers. */

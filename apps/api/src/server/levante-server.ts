@@ -16,6 +16,7 @@ import { limitRules } from '../graphql/limits.ts';
 import { buildLevanteSchema } from '../schema/build-schema.ts';
 import { createGraphqlHttpHandler } from './graphql-http.ts';
 import { attachGraphqlWebSocket } from './graphql-websocket.ts';
+import { createMetrics, METRICS_PATH } from './metrics.ts';
 import { openEngine } from './open-engine.ts';
 import { clearedSessionCookie, sessionCookie, tokenOf } from './request-credentials.ts';
 import { createWebConsole } from './web-console.ts';
@@ -62,6 +63,7 @@ export async function startLevante(
 
   const schema = await buildLevanteSchema();
   const formatError = createErrorFormatter(logger);
+  const metrics = createMetrics(engine);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -70,7 +72,7 @@ export async function startLevante(
     introspection: true,
     // Answers are per user and never cached by HTTP caches; the cache-control plugin, on by
     // default, would wrap every field's resolver to compute hints nobody reads.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), metrics.plugin],
   });
   await apollo.start();
 
@@ -112,6 +114,7 @@ export async function startLevante(
     try {
       if (url.pathname === GRAPHQL_PATH) return await graphqlHttp(req, res, url);
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === METRICS_PATH) return await metrics.handle(req, res);
       if (url.pathname === '/readyz') {
         const ready = await database.ping();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
