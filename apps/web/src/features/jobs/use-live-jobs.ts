@@ -8,18 +8,23 @@ import type { Job } from '@/graphql/types';
 import { useDebouncedCallback } from '@/lib/hooks';
 
 const PAGE = 25;
+const UNFINISHED_POLL_MS = 5_000;
 
 /**
  * Jobs matching `filter`, newest first, kept current: a job changes state in the transaction that
  * records an event of its project, so each such event (about the machine, when one is named) reads
- * the first page again. Older pages are added on demand.
+ * the first page again. A retry is scheduled without an event: while a
+ * listed job is unfinished, the first page is also read every few seconds.
+ * Older pages are added on demand.
  */
 export function useLiveJobs(filter: JobFilter, skip = false) {
   const key = JSON.stringify(filter);
+  const [unfinished, setUnfinished] = useState(false);
   const { data, loading, error, refetch, fetchMore } = useQuery(JOBS, {
     variables: { filter, first: PAGE },
     skip,
     fetchPolicy: 'cache-and-network',
+    pollInterval: unfinished ? UNFINISHED_POLL_MS : 0,
   });
   const refresh = useDebouncedCallback(() => void refetch(), 200);
   useSubscription(EVENTS_LIVE, {
@@ -36,6 +41,8 @@ export function useLiveJobs(filter: JobFilter, skip = false) {
   const mine = older?.key === key ? older : null;
 
   const first = data?.jobs.edges.map((e) => e.node) ?? [];
+  const anyUnfinished = first.some((j) => j.state === 'queued' || j.state === 'running');
+  if (anyUnfinished !== unfinished) setUnfinished(anyUnfinished);
   const seen = new Set(first.map((j) => j.id));
   const jobs = [...first, ...(mine?.jobs.filter((j) => !seen.has(j.id)) ?? [])];
   const cursor = mine ? mine.cursor : (data?.jobs.pageInfo.endCursor ?? null);
