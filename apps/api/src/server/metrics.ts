@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { LevanteError } from '@levante/domain';
-import type { Engine } from '@levante/engine';
+import type { Engine, PlatformSnapshot } from '@levante/engine';
 import { type GraphQLError, Kind } from 'graphql';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Context } from '../graphql/context.ts';
@@ -78,7 +78,7 @@ export function createMetrics(engine: Engine) {
     const token = tokenOf(req, { allowCookie: false });
     if (!token)
       return refuse(res, 401, 'Scraping takes a platform admin API token (Authorization: Bearer …).');
-    let snapshot: Awaited<ReturnType<typeof engine.statistics.snapshot>>;
+    let snapshot: PlatformSnapshot;
     try {
       const { actor } = await engine.auth.authenticateWithProfile(token);
       snapshot = await engine.statistics.snapshot(actor);

@@ -40,11 +40,17 @@ export const MACHINE_MOVED = 'machine.moved';
 export const MACHINE_MIGRATION_FAILED = 'machine.migration_failed';
 export const HOST_EVACUATED = 'host.evacuated';
 
+/** A machine an evacuation leaves on its host, and why. */
+export interface LeftBehind {
+  readonly machine: MachineRow;
+  readonly reason: string;
+}
+
 /** What an evacuation started: the migrations, and the machines that stay, with why. */
 export interface Evacuation {
   readonly host: HostRow;
   readonly moving: readonly MigrationStarted[];
-  readonly left: readonly { readonly machine: MachineRow; readonly reason: string }[];
+  readonly left: readonly LeftBehind[];
 }
 
 /** The machine as it is (still STARTED on its host) and the job that moves it. */
@@ -100,7 +106,7 @@ export class MachineMigrationCommands {
       return { host, onHost };
     });
     const moving: MigrationStarted[] = [];
-    const left: { machine: MachineRow; reason: string }[] = [];
+    const left: LeftBehind[] = [];
     for (const machine of onHost) {
       try {
         moving.push(await this.#migrate(actor, machine.id, null));
