@@ -399,6 +399,37 @@ describe.each(TEST_DATABASE_KINDS)(
       expect(badState.errors?.[0]?.message).toMatch(/A job state is one of queued, running/);
     });
 
+    it("refuses to cancel a finished job, and hides other projects' jobs", async () => {
+      const CANCEL = 'mutation X($id: ID!) { cancelJob(id: $id) { state cancelRequested } }';
+      const { jobs } = dataOf(
+        await call<{ jobs: { edges: { node: { id: string } }[] } }>(
+          'query { jobs(first: 1) { edges { node { id } } } }',
+          {},
+          'alice',
+        ),
+      );
+      const id = jobs.edges[0]!.node.id;
+      const finished = await call(CANCEL, { id }, 'alice');
+      expect(errorCode(finished)).toBe('INVALID_STATE');
+      expect(finished.errors?.[0]?.message).toMatch(
+        /has finished \(succeeded\); there is nothing left to cancel/,
+      );
+      expect(errorCode(await call(CANCEL, { id }, 'bob'))).toBe('FORBIDDEN');
+      expect(errorCode(await call(CANCEL, { id }, 'carol'))).toBe('NOT_FOUND');
+      const malformed = await call(CANCEL, { id: 'not-a-job' }, 'alice');
+      expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
+      expect(malformed.errors?.[0]?.extensions?.field).toBe('id');
+      expect(
+        dataOf(
+          await call<{ job: { state: string; cancelRequested: boolean } }>(
+            'query J($id: ID!) { job(id: $id) { state cancelRequested } }',
+            { id },
+            'alice',
+          ),
+        ).job,
+      ).toEqual({ state: 'succeeded', cancelRequested: false });
+    });
+
     it('refuses bad machine requests with the right code, and creates nothing', async () => {
       const before = dataOf(
         await call<{ machines: { totalCount: number } }>('{ machines { totalCount } }', {}, 'alice'),

@@ -66,6 +66,58 @@ describe('an API server and a separate `levante worker`, on PostgreSQL and Redis
     }
   }, 60_000);
 
+  it('cancels a job that waits for a worker: the worker gives up on it, and its subscribers see it end', async () => {
+    const offer = await embeddedSiteOffer(call, 'paris');
+    const created = dataOf(
+      await call<{ createMachine: { machine: { id: string }; job: { id: string } } }>(
+        'mutation C($input: CreateMachineInput!) { createMachine(input: $input) { machine { id } job { id } } }',
+        { input: { ...offer, name: 'unwanted' } },
+      ),
+    ).createMachine;
+    const asked = dataOf(
+      await call<{ cancelJob: Record<string, unknown> }>(
+        'mutation X($id: ID!) { cancelJob(id: $id) { id state cancelRequested nextAttemptAt } }',
+        { id: created.job.id },
+      ),
+    ).cancelJob;
+    expect(asked).toEqual({
+      id: created.job.id,
+      state: 'queued',
+      cancelRequested: true,
+      nextAttemptAt: null,
+    });
+
+    const ws = wsClient(levante.url, { token });
+    const updates = subscribe<{ jobUpdated: { state: string; error: string | null } }>(
+      ws,
+      'subscription J($id: ID!) { jobUpdated(id: $id) { state error } }',
+      { id: created.job.id },
+    );
+    const worker = await startWorkerProcess(levante);
+    try {
+      await eventually(
+        () => updates.received.some((u) => u.jobUpdated.state === 'cancelled'),
+        `the job cancelled through the subscription; worker said:\n${worker.output()}`,
+        30_000,
+      );
+      expect(updates.received.at(-1)?.jobUpdated).toEqual({
+        state: 'cancelled',
+        error: 'Cancelled by admin.',
+      });
+      const { machine } = dataOf(
+        await call<{ machine: { state: string; error: string } }>(
+          'query M($id: ID!) { machine(id: $id) { state error } }',
+          { id: created.machine.id },
+        ),
+      );
+      expect(machine).toEqual({ state: 'ERROR', error: 'Cancelled by admin.' });
+    } finally {
+      updates.unsubscribe();
+      await ws.dispose();
+      expect(await worker.stop()).toBe(0);
+    }
+  }, 60_000);
+
   it('refuses to run without PostgreSQL or without Redis, and says why', () => {
     const workerEnv = workerEnvironment(levante);
     const run = (env: NodeJS.ProcessEnv) =>

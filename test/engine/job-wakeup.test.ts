@@ -37,4 +37,28 @@ describe.each(TEST_DATABASE_KINDS)('a worker in another process, on %s', (kind) 
     await subject.engine.machines.act(subject.admin, machine.id, 'stop');
     await expect.poll(() => stateOf(machine.id), { timeout: 15_000 }).toBe('STOPPED');
   }, 40_000);
+
+  it('hears of a cancellation and gives up on the job at once, though its retry was not due for long', async () => {
+    const worker = subject.another({ worker: { idlePollMs: IDLE_POLL_MS } });
+    worker.worker.start();
+    const { machine } = await subject.engine.machines.create(subject.admin, machineOn(site, 'doomed'));
+    await expect.poll(() => stateOf(machine.id), { timeout: 15_000 }).toBe('STARTED');
+    await subject.engine.providers.update(subject.admin, site.providerId, {
+      settings: { faults: { downHosts: ['paris-1'] } },
+    });
+    const { job } = await subject.engine.machines.act(subject.admin, machine.id, 'stop');
+    // Its first attempt failed; the retry waits, and so does the idle worker.
+    await expect
+      .poll(
+        async () => {
+          const { state, attempts } = await subject.engine.jobQueries.byId(subject.admin, job.id);
+          return { state, attempts };
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual({ state: 'queued', attempts: 1 });
+    await subject.engine.jobs.cancel(subject.admin, job.id);
+    await expect.poll(() => stateOf(machine.id), { timeout: 15_000 }).toBe('ERROR');
+    expect((await subject.engine.jobQueries.byId(subject.admin, job.id)).state).toBe('cancelled');
+  }, 40_000);
 });

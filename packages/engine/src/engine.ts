@@ -16,6 +16,7 @@ import { Authentication } from './identity/authentication.ts';
 import { type LoginThrottle, MemoryLoginThrottle } from './identity/login-throttle.ts';
 import { UserCommands } from './identity/user.commands.ts';
 import { UserQueries } from './identity/user.queries.ts';
+import { JobCommands } from './jobs/job.commands.ts';
 import { JobQueries } from './jobs/job.queries.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import { bringsJobs } from './jobs/job-wakeup.ts';
@@ -101,6 +102,7 @@ export function createEngine(options: EngineOptions) {
       logger.error({ err: error, subject: event.subjectId }, 'reconnecting after a change failed');
     });
   });
+  const jobQueries = new JobQueries(db);
   const worker = new Worker(
     {
       db,
@@ -141,7 +143,8 @@ export function createEngine(options: EngineOptions) {
     migrations: new MachineMigrationCommands(uow, queue, registry, hostIndexes),
     adoption: new MachineAdoption(db, uow, queue, pool, registry, hostIndexes),
     machineQueries: new MachineQueries(db),
-    jobQueries: new JobQueries(db),
+    jobQueries,
+    jobs: new JobCommands(uow, queue, jobQueries),
     statistics: new PlatformStatistics(db),
     worker,
     reconciler,

@@ -149,6 +149,14 @@ export class MachineResolver {
     return toConnection(page, toJobNode);
   }
 
+  @Mutation(() => JobNode, {
+    description:
+      'Cancels a job that waits, for its first attempt or for a retry. A worker then gives up on it as when its attempts run out (its machine goes to ERROR with the reason, until the reconciler reads its real state from the provider) and finishes it cancelled. A running or finished job is refused with INVALID_STATE.',
+  })
+  async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobNode> {
+    return toJobNode(await ctx.engine.jobs.cancel(requireActor(ctx), fromGlobalId('Job', id, 'id')));
+  }
+
   @Query(() => [PlacementGroupNode])
   async placementGroups(
     @Arg('projectId', () => ID) projectId: string,
@@ -294,10 +302,8 @@ export class MachineResolver {
       const actor = requireActor(ctx);
       const jobId = fromGlobalId('Job', (args as { id: string }).id);
       const job = await ctx.engine.jobQueries.byId(actor, jobId);
-      const events = await ctx.engine.eventSubscriptions.open(actor, {
-        projectId: job.projectId,
-        types: MACHINE_EVENT_TYPES,
-      });
+      // Every type: a job's own events (a cancellation) tell of it as well as its machine's do.
+      const events = await ctx.engine.eventSubscriptions.open(actor, { projectId: job.projectId });
       return jobUpdates(ctx, actor, jobId, events);
     },
   })

@@ -161,6 +161,11 @@ export class JobNode {
     description: 'The username of who asked for it; null for work Levante started itself.',
   })
   requestedBy!: string | null;
+  @Field(() => Boolean, {
+    description:
+      'Someone cancelled it while it waited: the next worker gives up on it instead of running it, and finishes it cancelled.',
+  })
+  cancelRequested!: boolean;
   @Field(() => Date, {
     nullable: true,
     description: 'When a queued job runs next: after a failed attempt, the retry waits.',
@@ -189,7 +194,8 @@ export const toJobNode = (
   machineId: job.machineId ? toGlobalId('Machine', job.machineId) : null,
   machineName: job.machineName ?? null,
   requestedBy: job.requestedBy ?? null,
-  nextAttemptAt: job.state === 'queued' ? job.runAfter : null,
+  cancelRequested: job.cancelReason !== null,
+  nextAttemptAt: job.state === 'queued' && job.cancelReason === null ? job.runAfter : null,
   createdAt: job.createdAt,
   updatedAt: job.updatedAt,
   finishedAt: job.finishedAt,

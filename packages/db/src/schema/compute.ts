@@ -146,6 +146,11 @@ export const jobs = pgTable(
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, precision: 3 }),
     runAfter: timestamp('run_after', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     error: text('error'),
+    /**
+     * Set when a person cancels the job while it waits ("Cancelled by alice."):
+     * the next worker to lease it gives up on it instead of running it.
+     */
+    cancelReason: text('cancel_reason'),
     idempotencyKey: text('idempotency_key').notNull(),
     parentId: uuid('parent_id'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),

@@ -1,8 +1,9 @@
 import type { LevanteEvent } from '@levante/domain';
+import { JOB_CANCEL_REQUESTED } from './job.commands.ts';
 
 /**
  * Event types committed together with new jobs (a create, a migration, an
- * adoption, a person's action, new provider settings). Their enqueuing process
+ * adoption, a person's action, new provider settings, a cancellation). Their enqueuing process
  * wakes its own worker directly; a `levante worker` in another process hears
  * them on the bus and looks for work at once, instead of at its next poll.
  */
@@ -11,6 +12,8 @@ const JOB_EVENT_TYPES: ReadonlySet<string> = new Set([
   'machine.migrating',
   'machine.adopted',
   'provider.updated',
+  // A cancelled job is due at once, for a worker to give up on it.
+  JOB_CANCEL_REQUESTED,
 ]);
 
 /** Whether `event` may have come with jobs to run. A false yes costs an idle worker one look. */

@@ -3,8 +3,10 @@ import type { Database, JobRow } from '@levante/db';
 import type { Logger } from 'pino';
 import type { ConnectorPool } from '../providers/connector-pool.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
+import { JOB_CANCELLED } from './job.commands.ts';
 import { type JobContext, type JobHandler, LeaseLostError, type PollingOptions } from './job-context.ts';
 import type { JobQueue } from './job-queue.ts';
+import { jobSummary } from './job-summary.ts';
 
 export interface WorkerOptions {
   /** Jobs run at once by this worker; most of their time is spent waiting on providers. */
@@ -92,6 +94,23 @@ export class Worker {
     }
   }
 
+  /** A person cancelled the job while it waited: give up on it, as when its attempts run out, and finish it cancelled. */
+  async #cancel(job: JobRow, handler: JobHandler | undefined, context: JobContext, reason: string) {
+    await handler?.giveUp(context, reason);
+    await this.deps.uow.run(async (tx, record) => {
+      if (!(await this.deps.queue.finish(tx, job.id, this.id, { state: 'cancelled', error: reason }))) return;
+      await record({
+        type: JOB_CANCELLED,
+        actor: null,
+        projectId: job.projectId,
+        subjectType: 'Job',
+        subjectId: job.id,
+        summary: `Job "${jobSummary(job)}" is cancelled and will not run.`,
+        after: { jobId: job.id, kind: job.kind, machineId: job.machineId },
+      });
+    });
+  }
+
   async #execute(job: JobRow): Promise<void> {
     const { queue, logger, handlers } = this.deps;
     const handler = handlers[job.kind];
@@ -108,8 +127,9 @@ export class Worker {
       renew: (progress) => queue.renew(job.id, this.id, this.options.leaseMs, progress),
     };
     try {
-      if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}".`);
-      await handler.run(context);
+      if (job.cancelReason) await this.#cancel(job, handler, context, job.cancelReason);
+      else if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}".`);
+      else await handler.run(context);
     } catch (error) {
       if (error instanceof LeaseLostError || this.#abort.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,142 @@
+import { events, jobs } from '@levante/db';
+import { TEST_DATABASE_KINDS } from '@levante/db/testing';
+import type { Actor } from '@levante/domain';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildSite,
+  drainJobs,
+  type EngineUnderTest,
+  engineUnderTest,
+  machineOn,
+  type Site,
+  signedInUser,
+} from '../support/engine-under-test.ts';
+import { refusal } from '../support/refusal.ts';
+
+describe.each(TEST_DATABASE_KINDS)('cancelling a job that waits, on %s', (kind) => {
+  let subject: EngineUnderTest;
+  let site: Site;
+  let member: Actor;
+  let viewer: Actor;
+  let stranger: Actor;
+
+  beforeAll(async () => {
+    subject = await engineUnderTest(kind);
+    site = await buildSite(subject, { hosts: 1 });
+    member = await signedInUser(subject, 'member', { projectId: site.projectId, role: 'member' });
+    viewer = await signedInUser(subject, 'viewer', { projectId: site.projectId, role: 'viewer' });
+    stranger = await signedInUser(subject, 'stranger');
+  }, 60_000);
+  afterAll(() => subject?.close());
+
+  const machine = async (id: string) => (await subject.engine.machineQueries.byId(member, id)).machine;
+  const job = (id: string) => subject.engine.jobQueries.byId(member, id);
+  const allocatedVcpus = async () => {
+    const [view] = await subject.engine.hostQueries.list(subject.admin, { providerId: site.providerId });
+    return view!.host.allocatedVcpus;
+  };
+  const eventsOf = (jobId: string, type: string) =>
+    subject.handle.db
+      .select()
+      .from(events)
+      .where(and(eq(events.subjectId, jobId), eq(events.type, type)));
+  const started = async (name: string) => {
+    const { machine: row } = await subject.engine.machines.create(member, machineOn(site, name));
+    await drainJobs(subject.engine);
+    return row.id;
+  };
+  const setDownHosts = (downHosts: string[] | null) =>
+    subject.engine.providers.update(subject.admin, site.providerId, { settings: { faults: { downHosts } } });
+
+  it('cancels a create before any worker took it: the machine ends in ERROR with who cancelled it, its capacity given back', async () => {
+    const before = await allocatedVcpus();
+    const created = await subject.engine.machines.create(member, machineOn(site, 'never'));
+    expect(await allocatedVcpus()).toBeGreaterThan(before);
+
+    const asked = await subject.engine.jobs.cancel(member, created.job.id);
+    expect(asked).toMatchObject({ state: 'queued', cancelReason: 'Cancelled by member.' });
+    const [requested] = await eventsOf(created.job.id, 'job.cancel_requested');
+    expect(requested?.summary).toBe('member cancelled the job "Create the machine" of machine never.');
+
+    await drainJobs(subject.engine);
+    expect(await job(created.job.id)).toMatchObject({ state: 'cancelled', error: 'Cancelled by member.' });
+    expect(await machine(created.machine.id)).toMatchObject({
+      state: 'ERROR',
+      error: 'Cancelled by member.',
+    });
+    expect(await allocatedVcpus()).toBe(before);
+    expect(await eventsOf(created.job.id, 'job.cancelled')).toHaveLength(1);
+
+    // It never reached the provider: deleting it asks nothing of the provider.
+    await subject.engine.machines.act(member, created.machine.id, 'delete');
+    await drainJobs(subject.engine);
+    expect((await machine(created.machine.id)).state).toBe('DELETED');
+  });
+
+  it("cancels an action waiting for a retry; the reconciler then reads the machine's real state", async () => {
+    const id = await started('steady');
+    await setDownHosts(['paris-1']);
+    await drainJobs(subject.engine);
+    const { job: stop } = await subject.engine.machines.act(member, id, 'stop');
+    await subject.engine.worker.runOnce();
+    const waiting = await job(stop.id);
+    expect(waiting).toMatchObject({ state: 'queued', attempts: 1 });
+    expect(waiting.error).toBeTruthy();
+    expect((await machine(id)).state).toBe('STOPPING');
+
+    await subject.engine.jobs.cancel(member, stop.id);
+    await drainJobs(subject.engine);
+    expect(await job(stop.id)).toMatchObject({ state: 'cancelled', error: 'Cancelled by member.' });
+    expect(await machine(id)).toMatchObject({ state: 'ERROR', error: 'Cancelled by member.' });
+
+    await setDownHosts(null);
+    await drainJobs(subject.engine);
+    await subject.engine.accounts.reconcile(subject.admin, site.accountId);
+    // The stop never happened at the provider: the machine still runs.
+    expect(await machine(id)).toMatchObject({ state: 'STARTED', error: null });
+  });
+
+  it('refuses a running job and a finished one, and changes nothing', async () => {
+    const id = await started('busy');
+    const { job: finished } = await subject.engine.machines.create(member, machineOn(site, 'done'));
+    await drainJobs(subject.engine);
+    const done = await refusal(subject.engine.jobs.cancel(member, finished.id));
+    expect(done.code).toBe('INVALID_STATE');
+    expect(done.message).toBe(
+      'The job "Create the machine" has finished (succeeded); there is nothing left to cancel.',
+    );
+
+    const { job: stop } = await subject.engine.machines.act(member, id, 'stop');
+    // A worker of another process holds it now, as its lease writes.
+    await subject.handle.db.execute(
+      sql`update jobs set state = 'running', lease_owner = 'elsewhere', lease_expires_at = now() + interval '1 minute', attempts = 1 where id = ${stop.id}`,
+    );
+    const running = await refusal(subject.engine.jobs.cancel(member, stop.id));
+    expect(running.code).toBe('INVALID_STATE');
+    expect(running.message).toContain('is running at the provider and cannot be stopped midway');
+    const [row] = await subject.handle.db.select().from(jobs).where(eq(jobs.id, stop.id));
+    expect(row).toMatchObject({ state: 'running', cancelReason: null, leaseOwner: 'elsewhere' });
+    expect(await eventsOf(stop.id, 'job.cancel_requested')).toHaveLength(0);
+  });
+
+  it("refuses viewers, and answers NOT_FOUND for another project's job", async () => {
+    const { job: waiting } = await subject.engine.machines.create(member, machineOn(site, 'contested'));
+    const forbidden = await refusal(subject.engine.jobs.cancel(viewer, waiting.id));
+    expect(forbidden.code).toBe('FORBIDDEN');
+    const hidden = await refusal(subject.engine.jobs.cancel(stranger, waiting.id));
+    expect(hidden).toMatchObject({ code: 'NOT_FOUND', message: 'Job was not found.' });
+    const unknown = await refusal(subject.engine.jobs.cancel(member, '00000000-0000-4000-8000-000000000000'));
+    expect(unknown.code).toBe('NOT_FOUND');
+    expect((await job(waiting.id)).cancelReason).toBeNull();
+
+    // Asked twice, the second answers the job as it stands: one request on record.
+    await subject.engine.jobs.cancel(member, waiting.id);
+    expect(await subject.engine.jobs.cancel(subject.admin, waiting.id)).toMatchObject({
+      cancelReason: 'Cancelled by member.',
+    });
+    expect(await eventsOf(waiting.id, 'job.cancel_requested')).toHaveLength(1);
+    await drainJobs(subject.engine);
+    expect((await job(waiting.id)).state).toBe('cancelled');
+  });
+});
