@@ -92,7 +92,44 @@ describe.each(TEST_DATABASE_KINDS)('Prometheus metrics on %s', (kind) => {
     expect(sample(text, `levante_host_capacity{${where},resource="vcpus",kind="capacity"}`)).toBeGreaterThan(
       sample(text, `levante_host_capacity{${where},resource="vcpus",kind="allocated"}`)!,
     );
-    expect(text).toContain('# HELP levante_jobs ');
+    expect(sample(text, 'levante_jobs_ended_recently{kind="machine.create",state="succeeded"}')).toBe(1);
     expect(sample(text, 'levante_process_cpu_user_seconds_total')).toBeGreaterThan(0);
+  });
+
+  it('show a job waiting for a retry, and how it ended once cancelled', async () => {
+    const [measured] = dataOf(
+      await call<{ machines: { edges: { node: { id: string; host: { name: string } } }[] } }>(
+        '{ machines(filter: { name: "measured" }) { edges { node { id host { name } } } } }',
+      ),
+    ).machines.edges.map((e) => e.node);
+    const { providers } = dataOf(await call<{ providers: { id: string }[] }>('{ providers { id } }'));
+    // Its host goes down: the stop fails, and waits to be tried again.
+    dataOf(
+      await call('mutation U($input: UpdateProviderInput!) { updateProvider(input: $input) { id } }', {
+        input: { providerId: providers[0]!.id, settings: { faults: { downHosts: [measured!.host.name] } } },
+      }),
+    );
+    const stop = dataOf(
+      await call<{ machineAction: { job: { id: string } } }>(
+        'mutation S($id: ID!) { machineAction(input: { machineId: $id, action: STOP }) { job { id } } }',
+        { id: measured!.id },
+      ),
+    ).machineAction.job.id;
+    const retrying = 'levante_jobs{kind="machine.action",state="retrying"}';
+    let text = '';
+    for (const deadline = Date.now() + 15_000; sample(text, retrying) !== 1; ) {
+      if (Date.now() > deadline) throw new Error(`no job waits for a retry:\n${text}`);
+      await new Promise((r) => setTimeout(r, 50));
+      text = await (await scrape(token)).text();
+    }
+
+    dataOf(await call('mutation X($id: ID!) { cancelJob(id: $id) { id } }', { id: stop }));
+    const cancelled = 'levante_jobs_ended_recently{kind="machine.action",state="cancelled"}';
+    for (const deadline = Date.now() + 15_000; sample(text, cancelled) !== 1; ) {
+      if (Date.now() > deadline) throw new Error(`the cancelled job is not shown:\n${text}`);
+      await new Promise((r) => setTimeout(r, 50));
+      text = await (await scrape(token)).text();
+    }
+    expect(sample(text, retrying)).toBeUndefined();
   });
 });

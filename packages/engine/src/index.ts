@@ -28,4 +28,4 @@ export type { ProviderKind, VisibleAccount } from './providers/provider.queries.
 export type { QuotaView } from './quotas/quota.commands.ts';
 export type { Limits, Usage } from './quotas/quota-usage.ts';
 export { connectRedis, type RedisClient, redisNamespaceFor } from './redis/connect-redis.ts';
-export type { PlatformSnapshot } from './statistics/platform-statistics.ts';
+export { ENDED_WINDOW_MINUTES, type PlatformSnapshot } from './statistics/platform-statistics.ts';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { LevanteError } from '@levante/domain';
-import type { Engine, PlatformSnapshot } from '@levante/engine';
+import { ENDED_WINDOW_MINUTES, type Engine, type PlatformSnapshot } from '@levante/engine';
 import { type GraphQLError, Kind } from 'graphql';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Context } from '../graphql/context.ts';
@@ -41,7 +41,13 @@ export function createMetrics(engine: Engine) {
   });
   const jobs = new Gauge({
     name: 'levante_jobs',
-    help: 'Jobs waiting (queued) or under way (running), by kind.',
+    help: 'Jobs waiting for their first attempt (queued), waiting for a retry after a failed one (retrying) or under way (running), by kind.',
+    labelNames: ['kind', 'state'] as const,
+    registers,
+  });
+  const endedJobs = new Gauge({
+    name: 'levante_jobs_ended_recently',
+    help: `Jobs that ended in the last ${ENDED_WINDOW_MINUTES} minutes, by kind and state (succeeded, failed, cancelled), whichever process ran them.`,
     labelNames: ['kind', 'state'] as const,
     registers,
   });
@@ -86,10 +92,11 @@ export function createMetrics(engine: Engine) {
       if (!(error instanceof LevanteError)) throw error;
       return refuse(res, error.code === 'FORBIDDEN' ? 403 : 401, error.message);
     }
-    for (const gauge of [machines, jobs, hosts, capacity]) gauge.reset();
+    for (const gauge of [machines, jobs, endedJobs, hosts, capacity]) gauge.reset();
     for (const row of snapshot.machines)
       machines.set({ provider: row.provider, state: row.state }, row.count);
     for (const row of snapshot.jobs) jobs.set({ kind: row.kind, state: row.state }, row.count);
+    for (const row of snapshot.endedJobs) endedJobs.set({ kind: row.kind, state: row.state }, row.count);
     for (const row of snapshot.hosts) {
       const where = { provider: row.provider, location: row.location };
       hosts.set({ ...where, status: 'all' }, row.hosts);

@@ -162,6 +162,8 @@ export const jobs = pgTable(
     index('jobs_ready_idx').on(t.state, t.runAfter),
     index('jobs_machine_idx').on(t.machineId),
     index('jobs_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    // The jobs that ended lately, for monitoring.
+    index('jobs_finished_idx').on(t.finishedAt),
   ],
 );
 export type JobRow = typeof jobs.$inferSelect;
