@@ -138,12 +138,13 @@ describe('the levante command', () => {
     expect(migrate.status, migrate.stderr).toBe(0);
     expect(migrate.stdout).toContain('is up to date');
     const bad = spawnSync(process.execPath, [LEVANTE_BIN, 'start'], {
-      env: { ...env, PORT: 'eighty', LEVANTE_ADMIN_PASSWORD: 'short' },
+      env: { ...env, PORT: 'eighty', LEVANTE_ADMIN_PASSWORD: 'short', LEVANTE_JOB_RETENTION_DAYS: '-1' },
       encoding: 'utf8',
     });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('PORT: must be a number');
     expect(bad.stderr).toContain('LEVANTE_ADMIN_PASSWORD: must have at least 12 characters');
+    expect(bad.stderr).toContain('LEVANTE_JOB_RETENTION_DAYS: must be 0 (keep jobs for ever) or more days');
     const usage = run('frobnicate');
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('Usage: levante <command>');

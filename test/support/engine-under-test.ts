@@ -29,6 +29,7 @@ interface AnotherEngine {
   readonly registry?: ConnectorRegistry;
   readonly worker?: Partial<WorkerOptions>;
   readonly reconcileIntervalMs?: number;
+  readonly jobRetentionMs?: number;
 }
 
 export interface EngineUnderTest {
@@ -60,6 +61,7 @@ export async function engineUnderTest(kind: TestDatabaseKind): Promise<EngineUnd
       dataDir,
       worker: { ...FAST_WORKER, ...options.worker },
       reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
+      jobRetentionMs: options.jobRetentionMs ?? 0,
     });
     engines.push(engine);
     return engine;

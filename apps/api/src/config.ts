@@ -36,6 +36,12 @@ const envSchema = z.object({
     .min(0, 'must be 0 (never on its own) or more seconds')
     .max(86_400, 'must be at most 86400 seconds (a day)')
     .default(60),
+  LEVANTE_JOB_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 (keep jobs for ever) or more days')
+    .max(3650, 'must be at most 3650 days')
+    .default(30),
   LEVANTE_SEED_SITE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -52,6 +58,8 @@ export interface LevanteConfig {
   readonly runWorker: boolean;
   /** How often a worker compares each account's machines with its provider (ms; 0: only when asked). */
   readonly reconcileIntervalMs: number;
+  /** How long jobs that ended are kept before workers remove them (ms; 0: for ever). */
+  readonly jobRetentionMs: number;
   readonly adminPassword: string | undefined;
   readonly masterKey: string | undefined;
   readonly logLevel: string;
@@ -78,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LevanteConfig 
     redisUrl: c.REDIS_URL,
     runWorker: c.LEVANTE_WORKER === 'true',
     reconcileIntervalMs: c.LEVANTE_RECONCILE_INTERVAL * 1000,
+    jobRetentionMs: c.LEVANTE_JOB_RETENTION_DAYS * 86_400_000,
     adminPassword: c.LEVANTE_ADMIN_PASSWORD,
     masterKey: c.LEVANTE_MASTER_KEY,
     logLevel: c.LOG_LEVEL,

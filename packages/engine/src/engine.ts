@@ -19,6 +19,7 @@ import { UserQueries } from './identity/user.queries.ts';
 import { JobCommands } from './jobs/job.commands.ts';
 import { JobQueries } from './jobs/job.queries.ts';
 import { JobQueue } from './jobs/job-queue.ts';
+import { JobRetention } from './jobs/job-retention.ts';
 import { bringsJobs } from './jobs/job-wakeup.ts';
 import { DEFAULT_WORKER_OPTIONS, Worker, type WorkerOptions } from './jobs/worker.ts';
 import { createMachineJob } from './machines/create-machine.job.ts';
@@ -61,6 +62,8 @@ export interface EngineOptions {
   readonly worker?: Partial<WorkerOptions>;
   /** How often each account's machines are compared with its provider (drift); 0 or absent: only when asked. */
   readonly reconcileIntervalMs?: number;
+  /** How long jobs that ended are kept; 0 or absent: for ever. */
+  readonly jobRetentionMs?: number;
 }
 
 /** The engine: every command and query the API and the CLI may call, and the job worker. */
@@ -83,6 +86,7 @@ export function createEngine(options: EngineOptions) {
     options.reconcileIntervalMs ?? 0,
   );
   const accounts = new AccountCommands(db, uow, registry, pool, cipher, reconciler);
+  const jobRetention = new JobRetention(db, logger, options.jobRetentionMs ?? 0);
   const convergence = new MachineConvergence(uow, queue, hostIndexes);
   // A provider's new endpoint or settings, or an account's new credentials, reach every process
   // through the bus: each reconnects.
@@ -148,10 +152,12 @@ export function createEngine(options: EngineOptions) {
     statistics: new PlatformStatistics(db),
     worker,
     reconciler,
-    /** What a worker process does: runs jobs, and reconciles accounts with their providers. */
+    jobRetention,
+    /** What a worker process does: runs jobs, reconciles accounts with their providers, removes old jobs. */
     startWork(): void {
       worker.start();
       reconciler.start();
+      jobRetention.start();
     },
     ensureFirstAdmin: (password: string | undefined): Promise<FirstAdmin | null> =>
       ensureFirstAdmin(db, userCommands, password),
@@ -177,6 +183,7 @@ export function createEngine(options: EngineOptions) {
       stopReconnecting();
       stopWaking();
       await reconciler.stop();
+      await jobRetention.stop();
       await worker.stop();
       await pool.close();
     },

@@ -39,6 +39,7 @@ export async function openEngine(
     masterKey,
     dataDir: config.home,
     reconcileIntervalMs: config.reconcileIntervalMs,
+    jobRetentionMs: config.jobRetentionMs,
     ...(options.worker ? { worker: options.worker } : {}),
   });
   return {
