@@ -50,6 +50,19 @@ async function chooseNewPassword(page: Page, current: string, next: string): Pro
   await page.waitForURL(/\/machines$/);
 }
 
+/** Asks the API directly, with the session `page` holds, as a script of that person would. */
+async function apiAs<T>(page: Page, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const token = (await page.context().cookies()).find((c) => c.name === 'levante_session')?.value;
+  const answer = await fetch(`${levante.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const { data, errors } = (await answer.json()) as { data?: T; errors?: unknown };
+  if (errors || !data) throw new Error(`The API refused ${query}: ${JSON.stringify(errors)}`);
+  return data;
+}
+
 /** Set once after login: still there later means the page was never reloaded. */
 const markPage = (page: Page) =>
   page.evaluate(() => {
@@ -898,6 +911,83 @@ describe('the web console, in Chromium', () => {
       .poll(() => admin.locator('#machine-name-help').textContent(), LIVE)
       .toBe('A machine named app-1 already exists in this project.');
     expect(await admin.getByRole('button', { name: 'Create 4 machines' }).isDisabled()).toBe(true);
+  }, 90_000);
+
+  it('cancels a stop that waits for its retry: the job ends cancelled, and the machine in ERROR with who cancelled it', async () => {
+    await nav(admin, 'Machines');
+    await admin.locator('tr[data-machine="app-1"]').getByRole('link', { name: 'app-1' }).click();
+    await expect.poll(() => admin.getByRole('heading', { name: /^app-1/ }).isVisible(), LIVE).toBe(true);
+    const machineId = decodeURIComponent(new URL(admin.url()).pathname.split('/').at(-1) ?? '');
+    const { machine } = await apiAs<{
+      machine: { accountId: string; provider: { id: string }; host: { name: string } };
+    }>(admin, 'query M($id: ID!) { machine(id: $id) { accountId provider { id } host { name } } }', {
+      id: machineId,
+    });
+    const downHosts = (hosts: string[]) =>
+      apiAs(admin, 'mutation P($input: UpdateProviderInput!) { updateProvider(input: $input) { id } }', {
+        input: { providerId: machine.provider.id, settings: { faults: { downHosts: hosts } } },
+      });
+    // Compared with the provider now, the account is not compared again for a minute: nothing puts
+    // app-1 back to its real state (STARTED) while the test looks at its ERROR.
+    await apiAs(
+      admin,
+      'mutation R($input: AccountInput!) { reconcileProviderAccount(input: $input) { checked } }',
+      { input: { accountId: machine.accountId } },
+    );
+    // Its host down, the stop fails there and waits to be tried again: 0.5 s, 1 s, 2 s, 4 s.
+    await downHosts([machine.host.name]);
+    await admin.locator('[data-action=STOP]').click();
+
+    const stop = admin
+      .getByRole('table', { name: 'Machine jobs' })
+      .locator('tr[data-job="Stop the machine"]');
+    const state = () => stop.locator('[data-job-state]').getAttribute('data-job-state');
+    const cancel = stop.getByRole('button', { name: 'Cancel the job "Stop the machine" of app-1' });
+    const dialog = admin.getByRole('dialog', { name: 'Cancel the job "Stop the machine"?' });
+    const refusal = admin.getByRole('alert').filter({ hasText: 'The job was not cancelled.' });
+    const outcome = async () => {
+      if (await refusal.isVisible()) return 'refused';
+      if ((await stop.getByText('Cancelling…').isVisible()) || (await state()) === 'cancelled')
+        return 'accepted';
+      return null;
+    };
+    for (let asked = 1; ; asked++) {
+      await cancel.click(LIVE);
+      await expect.poll(() => dialog.textContent(), LIVE).toContain('app-1 is left in ERROR');
+      await admin.screenshot({ path: join(SHOTS, 'job-cancel.png') });
+      await dialog.getByRole('button', { name: 'Cancel the job' }).click();
+      await expect.poll(outcome, LIVE).not.toBeNull();
+      if ((await outcome()) === 'accepted') break;
+      // An attempt runs for a few milliseconds between two waits, and a running job is not cancelled: ask again.
+      expect(await refusal.textContent()).toContain('is running at the provider');
+      expect(asked, 'every cancel met a running attempt').toBeLessThan(4);
+    }
+
+    await expect.poll(state, LIVE).toBe('cancelled');
+    expect(await stop.textContent()).toContain('Cancelled by admin.');
+    expect(await stop.getByRole('button').count()).toBe(0);
+    await expect.poll(() => admin.locator('h1 [data-state]').getAttribute('data-state'), LIVE).toBe('ERROR');
+    expect(await admin.locator('dd.field-error').textContent()).toBe('Cancelled by admin.');
+
+    // The Jobs page and the activity tell of it too.
+    await nav(admin, 'Jobs');
+    const listed = admin
+      .getByRole('table', { name: 'Jobs' })
+      .locator('tr[data-job="Stop the machine"]')
+      .filter({ has: admin.getByRole('link', { name: 'app-1', exact: true }) });
+    await expect
+      .poll(() => listed.locator('[data-job-state]').getAttribute('data-job-state'), LIVE)
+      .toBe('cancelled');
+    await nav(admin, 'Activity');
+    await admin.getByLabel('Kind').selectOption('Machines');
+    const asked = admin.locator('[data-event="job.cancel_requested"]').first();
+    await expect
+      .poll(() => asked.textContent(), LIVE)
+      .toContain('admin cancelled the job "Stop the machine" of machine app-1.');
+    expect(await admin.locator('[data-event="job.cancelled"]').first().textContent()).toContain(
+      'Job "Stop the machine" is cancelled and will not run.',
+    );
+    await downHosts([]);
   }, 90_000);
 
   it('works on a phone-sized screen', async () => {

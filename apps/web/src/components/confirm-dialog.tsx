@@ -8,6 +8,8 @@ export function ConfirmDialog(props: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The button that closes the dialog without acting ("Cancel" unless the action is itself a cancel). */
+  dismissLabel?: string;
   danger?: boolean;
   busy?: boolean;
   onConfirm: () => void;
@@ -36,7 +38,7 @@ export function ConfirmDialog(props: {
       <div className="dialog-body">{props.children}</div>
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={props.onCancel}>
-          Cancel
+          {props.dismissLabel ?? 'Cancel'}
         </button>
         <button
           type="button"

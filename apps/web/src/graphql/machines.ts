@@ -89,6 +89,7 @@ const JOB_FIELDS = gql`
     machineId
     machineName
     requestedBy
+    cancelRequested
     nextAttemptAt
     createdAt
     finishedAt
@@ -547,6 +548,16 @@ export const JOBS: TypedDocumentNode<
           ...JobFields
         }
       }
+    }
+  }
+  ${JOB_FIELDS}
+`;
+
+/** Cancels a job that waits; it answers the job still queued, with `cancelRequested`. */
+export const CANCEL_JOB: TypedDocumentNode<{ cancelJob: Job }, { id: string }> = gql`
+  mutation CancelJob($id: ID!) {
+    cancelJob(id: $id) {
+      ...JobFields
     }
   }
   ${JOB_FIELDS}

@@ -83,6 +83,8 @@ export interface Job {
   machineName: string | null;
   /** Who asked for it; null for work Levante started itself. */
   requestedBy: string | null;
+  /** Someone cancelled it while it waited: a worker gives up on it and finishes it cancelled. */
+  cancelRequested: boolean;
   /** When a queued job runs next. */
   nextAttemptAt: string | null;
   createdAt: string;

@@ -22,6 +22,8 @@ const CATEGORIES: Record<string, readonly string[] | null> = {
     'machine.migrating',
     'machine.moved',
     'machine.migration_failed',
+    'job.cancel_requested',
+    'job.cancelled',
     'placement_group.created',
     'placement_group.deleted',
   ],

@@ -1,5 +1,12 @@
+'use client';
+
+import { useMutation } from '@apollo/client/react';
 import Link from 'next/link';
+import { useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
+import { ErrorMessage } from '@/components/feedback';
 import { JobStateBadge } from '@/components/state-badge';
+import { CANCEL_JOB } from '@/graphql/machines';
 import type { Job } from '@/graphql/types';
 import { formatDateTime } from '@/lib/format';
 
@@ -16,71 +23,125 @@ function Attempts({ job }: { job: Job }) {
   );
 }
 
-/** Jobs as a table: what each does, on which machine, how far it is, and why it failed. */
+/**
+ * Jobs as a table: what each does, on which machine, how far it is, and why it failed. A job that
+ * waits can be cancelled; the worker that then gives up on it finishes it, and the list hears of it.
+ */
 export function JobTable({
   jobs,
   label,
   showMachine,
   projectNames = null,
+  canCancel = false,
 }: {
   jobs: readonly Job[];
   label: string;
   showMachine: boolean;
   /** Given: a Project column, with these names. */
   projectNames?: ReadonlyMap<string, string> | null;
+  /** Whether the caller may write in the jobs' projects: a Cancel button on each job that waits. */
+  canCancel?: boolean;
 }) {
+  const [cancel, cancelling] = useMutation(CANCEL_JOB);
+  const [confirming, setConfirming] = useState<Job | null>(null);
   return (
-    <div className="table-wrap">
-      <table className="data" aria-label={label}>
-        <thead>
-          <tr>
-            <th>Requested</th>
-            <th>Job</th>
-            {projectNames ? <th>Project</th> : null}
-            {showMachine ? <th>Machine</th> : null}
-            <th>State</th>
-            <th>Attempts</th>
-            <th>Finished</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((job) => (
-            <tr key={job.id} data-job={job.summary}>
-              <td className="muted small">
-                {formatDateTime(job.createdAt)}
-                <span className="cell-sub">by {job.requestedBy ?? 'Levante'}</span>
-              </td>
-              <td>
-                {job.summary}
-                <span className="cell-sub">
-                  <span className="type">{job.kind}</span>
-                </span>
-                {job.error ? <span className="field-error cell-sub">{job.error}</span> : null}
-              </td>
-              {projectNames ? (
-                <td>{job.projectId ? (projectNames.get(job.projectId) ?? 'another project') : '—'}</td>
-              ) : null}
-              {showMachine ? (
-                <td>
-                  {job.machineId ? (
-                    <Link href={`/machines/${encodeURIComponent(job.machineId)}`}>{job.machineName}</Link>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-              ) : null}
-              <td>
-                <JobStateBadge state={job.state} />
-                {job.state === 'running' ? <span className="cell-sub">{job.progress}%</span> : null}
-              </td>
-              <td>
-                <Attempts job={job} />
-              </td>
-              <td className="muted small">{formatDateTime(job.finishedAt)}</td>
+    <>
+      <ErrorMessage error={cancelling.error} title="The job was not cancelled." />
+      <div className="table-wrap">
+        <table className="data" aria-label={label}>
+          <thead>
+            <tr>
+              <th>Requested</th>
+              <th>Job</th>
+              {projectNames ? <th>Project</th> : null}
+              {showMachine ? <th>Machine</th> : null}
+              <th>State</th>
+              <th>Attempts</th>
+              <th>Finished</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {jobs.map((job) => (
+              <tr key={job.id} data-job={job.summary}>
+                <td className="muted small">
+                  {formatDateTime(job.createdAt)}
+                  <span className="cell-sub">by {job.requestedBy ?? 'Levante'}</span>
+                </td>
+                <td>
+                  {job.summary}
+                  <span className="cell-sub">
+                    <span className="type">{job.kind}</span>
+                  </span>
+                  {job.error ? <span className="field-error cell-sub">{job.error}</span> : null}
+                </td>
+                {projectNames ? (
+                  <td>{job.projectId ? (projectNames.get(job.projectId) ?? 'another project') : '—'}</td>
+                ) : null}
+                {showMachine ? (
+                  <td>
+                    {job.machineId ? (
+                      <Link href={`/machines/${encodeURIComponent(job.machineId)}`}>{job.machineName}</Link>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                ) : null}
+                <td>
+                  <JobStateBadge state={job.state} />
+                  {job.state === 'running' ? <span className="cell-sub">{job.progress}%</span> : null}
+                  {job.state === 'queued' && job.cancelRequested ? (
+                    <span className="cell-sub" data-job-cancelling>
+                      Cancelling…
+                    </span>
+                  ) : null}
+                  {job.state === 'queued' && !job.cancelRequested && canCancel ? (
+                    <span className="cell-sub">
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger-outline"
+                        aria-label={`Cancel the job "${job.summary}"${job.machineName ? ` of ${job.machineName}` : ''}`}
+                        onClick={() => {
+                          cancelling.reset();
+                          setConfirming(job);
+                        }}
+                      >
+                        Cancel
+                      </button>
+                    </span>
+                  ) : null}
+                </td>
+                <td>
+                  <Attempts job={job} />
+                </td>
+                <td className="muted small">{formatDateTime(job.finishedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ConfirmDialog
+        open={confirming !== null}
+        title={`Cancel the job "${confirming?.summary ?? ''}"?`}
+        confirmLabel="Cancel the job"
+        dismissLabel="Keep it"
+        danger
+        busy={cancelling.loading}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => {
+          setConfirming(null);
+          if (confirming)
+            void cancel({ variables: { id: confirming.id } }).catch(() => {
+              // Shown from `cancelling.error`.
+            });
+        }}
+      >
+        <p>
+          It will not run again.
+          {confirming?.machineName
+            ? ` Levante gives up on it as when its attempts run out: ${confirming.machineName} is left in ERROR, with who cancelled it, until Levante reads its real state from the provider.`
+            : null}
+        </p>
+      </ConfirmDialog>
+    </>
   );
 }

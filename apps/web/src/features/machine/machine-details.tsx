@@ -251,7 +251,7 @@ export function MachineDetails({ machineId }: { machineId: string }) {
       </div>
       <section className="panel" aria-labelledby="jobs-title" style={{ marginTop: 16 }}>
         <h2 id="jobs-title">Jobs</h2>
-        <MachineJobs machineId={machine.id} projectId={machine.projectId} />
+        <MachineJobs machineId={machine.id} projectId={machine.projectId} canWrite={canWrite} />
       </section>
       <ConfirmDialog
         open={confirmDelete}
