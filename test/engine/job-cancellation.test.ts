@@ -49,7 +49,7 @@ describe.each(TEST_DATABASE_KINDS)('cancelling a job that waits, on %s', (kind) 
   const setDownHosts = (downHosts: string[] | null) =>
     subject.engine.providers.update(subject.admin, site.providerId, { settings: { faults: { downHosts } } });
 
-  it('cancels a create before any worker took it: the machine ends in ERROR with who cancelled it, its capacity given back', async () => {
+  it('cancels a create before any worker took it: the machine is gone, its capacity and name free again', async () => {
     const before = await allocatedVcpus();
     const created = await subject.engine.machines.create(member, machineOn(site, 'never'));
     expect(await allocatedVcpus()).toBeGreaterThan(before);
@@ -61,17 +61,25 @@ describe.each(TEST_DATABASE_KINDS)('cancelling a job that waits, on %s', (kind) 
 
     await drainJobs(subject.engine);
     expect(await job(created.job.id)).toMatchObject({ state: 'cancelled', error: 'Cancelled by member.' });
-    expect(await machine(created.machine.id)).toMatchObject({
-      state: 'ERROR',
-      error: 'Cancelled by member.',
-    });
+    expect(await machine(created.machine.id)).toMatchObject({ state: 'DELETED', error: null });
     expect(await allocatedVcpus()).toBe(before);
     expect(await eventsOf(created.job.id, 'job.cancelled')).toHaveLength(1);
-
-    // It never reached the provider: deleting it asks nothing of the provider.
-    await subject.engine.machines.act(member, created.machine.id, 'delete');
+    const again = await subject.engine.machines.create(member, machineOn(site, 'never'));
     await drainJobs(subject.engine);
-    expect((await machine(created.machine.id)).state).toBe('DELETED');
+    expect((await machine(again.machine.id)).state).toBe('STARTED');
+  });
+
+  it('cancels an action before any worker took it: the machine stays as it was, and the provider is never asked', async () => {
+    const id = await started('unmoved');
+    const { job: stop } = await subject.engine.machines.act(member, id, 'stop');
+    expect((await machine(id)).state).toBe('STOPPING');
+    await subject.engine.jobs.cancel(member, stop.id);
+    await drainJobs(subject.engine);
+    expect(await job(stop.id)).toMatchObject({ state: 'cancelled', error: 'Cancelled by member.' });
+    expect(await machine(id)).toMatchObject({ state: 'STARTED', error: null });
+    // The provider agrees: it still runs the machine.
+    await subject.engine.accounts.reconcile(subject.admin, site.accountId);
+    expect((await machine(id)).state).toBe('STARTED');
   });
 
   it("cancels an action waiting for a retry; the reconciler then reads the machine's real state", async () => {

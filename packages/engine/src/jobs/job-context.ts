@@ -32,6 +32,11 @@ export interface JobHandler {
   run(context: JobContext): Promise<void>;
   /** Called when the job has failed for good, to leave its subject in a clear state. */
   giveUp(context: JobContext, reason: string): Promise<void>;
+  /**
+   * Called instead of `run` when a person cancelled the job while it waited
+   * (`job.attempts` is 1 when no attempt had been made before); `giveUp` when absent.
+   */
+  cancel?(context: JobContext, reason: string): Promise<void>;
 }
 
 /** Thrown when the lease is lost: another worker owns the job now, this one stops quietly. */

@@ -94,9 +94,9 @@ export class Worker {
     }
   }
 
-  /** A person cancelled the job while it waited: give up on it, as when its attempts run out, and finish it cancelled. */
+  /** A person cancelled the job while it waited: its handler leaves its subject in a clear state, and it ends cancelled. */
   async #cancel(job: JobRow, handler: JobHandler | undefined, context: JobContext, reason: string) {
-    await handler?.giveUp(context, reason);
+    if (handler) await (handler.cancel ? handler.cancel(context, reason) : handler.giveUp(context, reason));
     await this.deps.uow.run(async (tx, record) => {
       if (!(await this.deps.queue.finish(tx, job.id, this.id, { state: 'cancelled', error: reason }))) return;
       await record({

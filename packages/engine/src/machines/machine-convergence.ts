@@ -125,6 +125,13 @@ export class MachineConvergence {
     });
   }
 
+  /**
+   * A job's `cancel` before any attempt: the provider was never asked, so the
+   * machine goes back to the state it had (DELETED for one being created).
+   */
+  restore = (context: JobContext, state: MachineState): Promise<void> =>
+    this.#report(context, context.job.machineId!, { state, error: null, info: null }, 'gaveUp');
+
   /** A job's `giveUp`: the job has already failed for good; its machine is left in ERROR with why. */
   leaveInError = (context: JobContext, reason: string): Promise<void> =>
     this.#report(context, context.job.machineId!, { state: 'ERROR', error: reason, info: null }, 'gaveUp');

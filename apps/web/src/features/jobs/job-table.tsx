@@ -137,11 +137,21 @@ export function JobTable({
       >
         <p>
           It will not run again.
-          {confirming?.machineName
-            ? ` Levante gives up on it as when its attempts run out: ${confirming.machineName} is left in ERROR, with who cancelled it, until Levante reads its real state from the provider.`
-            : null}
+          {confirming?.machineName ? ` ${cancelOutcome(confirming)}` : null}
         </p>
       </ConfirmDialog>
     </>
   );
+}
+
+/**
+ * What cancelling does to the job's machine. Both cases are told: whether an attempt has been made
+ * is known for sure only to the worker that takes the cancelled job (a retry records no event).
+ */
+function cancelOutcome({ kind, machineName }: Job): string {
+  const untried =
+    kind === 'machine.create'
+      ? `${machineName} is removed, as if never asked for`
+      : `${machineName} stays as it was`;
+  return `If no attempt has been made yet, ${untried}; otherwise ${machineName} is left in ERROR, with who cancelled it, until Levante reads its real state from the provider.`;
 }
