@@ -45,6 +45,14 @@ export class MachineActionInput {
 }
 
 @InputType()
+export class MachineActionsInput {
+  @Field(() => [ID], { description: 'At most 100 machines, each named once.' })
+  machineIds!: string[];
+  @Field(() => MachineActionEnum)
+  action!: MachineActionEnum;
+}
+
+@InputType()
 export class SetMachineLabelsInput {
   @Field(() => ID)
   machineId!: string;

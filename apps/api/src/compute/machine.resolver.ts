@@ -19,6 +19,7 @@ import {
   DeletePlacementGroupInput,
   JobFilter,
   MachineActionInput,
+  MachineActionsInput,
   MachineFilter,
   MigrateMachineInput,
   RenameMachineInput,
@@ -29,6 +30,7 @@ import {
   DeletePlacementGroupPayload,
   JobConnection,
   JobNode,
+  MachineActionsPayload,
   MachineConnection,
   MachineNode,
   MachinePayload,
@@ -243,6 +245,35 @@ export class MachineResolver {
     return {
       machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
       job: toAskedJobNode(job, machine.name, actor),
+    };
+  }
+
+  @Mutation(() => MachineActionsPayload, {
+    description:
+      'The same action on several machines (at most 100), each as `machineAction` would do it alone: those whose state, your role or their provider forbids it are refused with the reason, and the others go ahead.',
+  })
+  async machineActions(
+    @Arg('input', () => MachineActionsInput) input: MachineActionsInput,
+    @Ctx() ctx: Context,
+  ): Promise<MachineActionsPayload> {
+    const actor = requireActor(ctx);
+    const { started, refused } = await ctx.engine.machines.actOnMany(
+      actor,
+      input.machineIds.map((id) => fromGlobalId('Machine', id, 'machineIds')),
+      input.action as MachineAction,
+    );
+    return {
+      started: await Promise.all(
+        started.map(async ({ machine, job }) => ({
+          machine: toMachineNode(await ctx.engine.machineQueries.byId(actor, machine.id)),
+          job: toAskedJobNode(job, machine.name, actor),
+        })),
+      ),
+      refused: refused.map(({ machineId, error }) => ({
+        machineId: toGlobalId('Machine', machineId),
+        code: error.code,
+        message: error.message,
+      })),
     };
   }
 

@@ -248,4 +248,24 @@ export class CreateMachinesPayload {
   created!: MachinePayload[];
 }
 
+@ObjectType({ description: 'A machine a bulk action left alone, and why.' })
+export class MachineActionRefusal {
+  @Field(() => ID)
+  machineId!: string;
+  @Field(() => String, {
+    description: 'The error code the action alone would have answered: INVALID_STATE, FORBIDDEN…',
+  })
+  code!: string;
+  @Field(() => String)
+  message!: string;
+}
+
+@ObjectType()
+export class MachineActionsPayload {
+  @Field(() => [MachinePayload], { description: 'The machines the action started on, each with its job.' })
+  started!: MachinePayload[];
+  @Field(() => [MachineActionRefusal])
+  refused!: MachineActionRefusal[];
+}
+
 export const MachineConnection = Connection('Machine', MachineNode);

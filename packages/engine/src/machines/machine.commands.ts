@@ -6,6 +6,7 @@ import {
   conflict,
   forbidden,
   type Labels,
+  LevanteError,
   labelsSchema,
   MACHINE_ACTIONS,
   type MachineAction,
@@ -33,6 +34,21 @@ export const MACHINE_ACTION_JOB = 'machine.action';
 
 /** Machines one request may ask for: quotas bound the rest. */
 export const MAX_MACHINES_PER_REQUEST = 50;
+
+/** Machines one request may act on together (a page of the inventory). */
+export const MAX_MACHINES_PER_ACTION = 100;
+
+const machineIdsSchema = z
+  .array(z.string())
+  .min(1, 'Name at least one machine.')
+  .max(MAX_MACHINES_PER_ACTION, `Act on at most ${MAX_MACHINES_PER_ACTION} machines at a time.`)
+  .refine((ids) => new Set(ids).size === ids.length, 'A machine is named more than once.');
+
+/** A machine of a bulk action that was refused, and why; the others went ahead. */
+export interface ActionRefusal {
+  readonly machineId: string;
+  readonly error: LevanteError;
+}
 
 const countSchema = z
   .number()
@@ -161,6 +177,31 @@ export class MachineCommands {
       }
       throw error;
     }
+  }
+
+  /**
+   * The same action on several machines, each on its own as `act` does it:
+   * those whose state, role or provider forbids it are refused with their
+   * reason, and the others go ahead.
+   */
+  async actOnMany(
+    actor: Actor,
+    machineIds: readonly string[],
+    action: MachineAction,
+  ): Promise<{ started: MachineWithJob[]; refused: ActionRefusal[] }> {
+    const ids = validate(machineIdsSchema, machineIds, 'machineIds');
+    if (!MACHINE_ACTIONS.includes(action)) throw badInput('action', `Unknown action "${action}".`);
+    const started: MachineWithJob[] = [];
+    const refused: ActionRefusal[] = [];
+    for (const machineId of ids) {
+      try {
+        started.push(await this.act(actor, machineId, action));
+      } catch (error) {
+        if (!(error instanceof LevanteError)) throw error;
+        refused.push({ machineId, error });
+      }
+    }
+    return { started, refused };
   }
 
   /** Starts an action allowed by the CIMI state table; refused before anything reaches the provider otherwise. */
