@@ -10,6 +10,12 @@ import { AuthResolver } from '../identity/auth.resolver.ts';
 import { UserResolver } from '../identity/user.resolver.ts';
 import { MembershipResolver } from '../projects/membership.resolver.ts';
 import { ProjectResolver } from '../projects/project.resolver.ts';
+import {
+  EventProjectNameResolver,
+  HostMachineProjectNameResolver,
+  JobProjectNameResolver,
+  PlacementChangeProjectNameResolver,
+} from '../projects/project-name.resolver.ts';
 import { AccountResolver } from '../providers/account.resolver.ts';
 import { ProviderResolver } from '../providers/provider.resolver.ts';
 
@@ -38,6 +44,10 @@ export async function buildLevanteSchema(): Promise<GraphQLSchema> {
       AdoptionResolver,
       HostResolver,
       ProjectQuotaResolver,
+      EventProjectNameResolver,
+      JobProjectNameResolver,
+      HostMachineProjectNameResolver,
+      PlacementChangeProjectNameResolver,
     ],
     // Input is validated by the engine (zod), the one place every caller goes through.
     validate: false,

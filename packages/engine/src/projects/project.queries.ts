@@ -1,6 +1,7 @@
 import { type Database, memberships, type ProjectRow, projects } from '@levante/db';
 import type { Actor, ProjectRole } from '@levante/domain';
-import { and, asc, count, eq, exists, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, exists, inArray, type SQL } from 'drizzle-orm';
+import { batchedLookup } from '../batching/batcher.ts';
 import { decodeCursor, keysetAfter, type Page, type PageArgs, pageSize, toPage } from '../pagination.ts';
 import { assertActive, authorizeProject } from './project-access.ts';
 
@@ -11,7 +12,25 @@ export interface VisibleProject {
 }
 
 export class ProjectQueries {
+  // The names asked for together (a page of events, each live event) are read in one statement.
+  readonly #names = batchedLookup(
+    (ids: string[]) =>
+      this.db
+        .select({ id: projects.id, name: projects.name })
+        .from(projects)
+        .where(inArray(projects.id, ids)),
+    (row) => row.id,
+  );
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * The name of a project, for what the caller already sees of it (its events,
+   * its jobs); null once the project is deleted.
+   */
+  async nameOf(projectId: string): Promise<string | null> {
+    return (await this.#names.submit(projectId))?.name ?? null;
+  }
 
   async byId(actor: Actor, projectId: string): Promise<VisibleProject> {
     return authorizeProject(this.db, actor, projectId, 'project.read');
