@@ -990,6 +990,70 @@ describe('the web console, in Chromium', () => {
     await downHosts([]);
   }, 90_000);
 
+  it('stops several machines from the inventory at once, says which it refused and why, and starts them again', async () => {
+    // The admin's personal project: spread-1, app-2 and app-3 run (app-1 was left in ERROR above).
+    await nav(admin, 'Machines');
+    const row = (name: string) => admin.locator(`tr[data-machine="${name}"]`);
+    const state = (name: string) => row(name).locator('[data-state]').getAttribute('data-state');
+    const chosen = ['spread-1', 'app-2', 'app-3'];
+    for (const name of chosen) await expect.poll(() => state(name), LIVE).toBe('STARTED');
+    const bar = admin.getByRole('toolbar', { name: 'Actions on the selected machines' });
+    expect(await bar.count()).toBe(0);
+    for (const name of chosen) await admin.getByLabel(`Select ${name}`, { exact: true }).check();
+    await expect.poll(() => bar.textContent(), LIVE).toContain('3 selected');
+    const everyMachine = admin.getByLabel('Select every machine on this page');
+    expect(await everyMachine.evaluate((box) => (box as HTMLInputElement).indeterminate)).toBe(true);
+
+    // app-3 stops behind the page's back: the selection survives the live update, and Stop will refuse it.
+    const href = (await row('app-3').getByRole('link', { name: 'app-3' }).getAttribute('href')) ?? '';
+    await apiAs(
+      admin,
+      'mutation A($input: MachineActionInput!) { machineAction(input: $input) { job { id } } }',
+      {
+        input: { machineId: decodeURIComponent(href.split('/').at(-1) ?? ''), action: 'STOP' },
+      },
+    );
+    await expect.poll(() => state('app-3'), LIVE).toBe('STOPPED');
+    expect(await bar.textContent()).toContain('3 selected');
+    for (const name of chosen)
+      expect(await admin.getByLabel(`Select ${name}`, { exact: true }).isChecked()).toBe(true);
+    // Either one's actions are offered: START for app-3, STOP for the others; nothing needs a PAUSED machine.
+    expect(await bar.getByRole('button', { name: 'Start', exact: true }).isVisible()).toBe(true);
+    expect(await bar.getByRole('button', { name: 'Unpause' }).count()).toBe(0);
+    await admin.screenshot({ path: join(SHOTS, 'bulk-actions.png') });
+
+    await bar.getByRole('button', { name: 'Stop', exact: true }).click();
+    const outcome = admin.locator('[data-bulk-outcome]');
+    await expect.poll(() => outcome.textContent(), LIVE).toContain('Stopping 2 machines.');
+    expect(await outcome.getByText('Not stopped:').isVisible()).toBe(true);
+    expect(await outcome.locator('li').allTextContents()).toEqual([
+      'app-3 — Machine "app-3" is STOPPED and cannot stop; from STOPPED you can start, delete.',
+    ]);
+    // Those the stop went ahead on leave the selection; the refused one stays, to act on otherwise.
+    expect(await bar.textContent()).toContain('1 selected');
+    expect(await admin.getByLabel('Select app-3', { exact: true }).isChecked()).toBe(true);
+    for (const name of ['spread-1', 'app-2']) await expect.poll(() => state(name), LIVE).toBe('STOPPED');
+
+    // Started again, as the tests after this one expect them.
+    for (const name of ['spread-1', 'app-2'])
+      await admin.getByLabel(`Select ${name}`, { exact: true }).check();
+    await bar.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => outcome.textContent(), LIVE).toBe('Starting 3 machines.');
+    expect(await bar.count()).toBe(0);
+    for (const name of chosen) await expect.poll(() => state(name), LIVE).toBe('STARTED');
+
+    // A viewer of a project has nothing to select there.
+    const viewer = await newPage();
+    await logIn(viewer.page, 'viewer1', VIEWER_PASSWORD);
+    await viewer.page.waitForURL(/\/machines$/);
+    await viewer.page.locator('#project-select').selectOption({ label: `${RENAMED} · viewer` });
+    await expect
+      .poll(() => viewer.page.locator(`tr[data-machine="${MACHINE}"]`).isVisible(), LIVE)
+      .toBe(true);
+    expect(await viewer.page.locator('table[aria-label=Machines] input[type=checkbox]').count()).toBe(0);
+    await viewer.context.close();
+  }, 90_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

@@ -174,6 +174,33 @@ export const MACHINE_ACTION: TypedDocumentNode<
   ${MACHINE_PAYLOAD_FIELDS}
 `;
 
+/** A machine a bulk action left alone: `code` and `message` are what `machineAction` alone would answer. */
+export interface MachineActionRefusal {
+  machineId: string;
+  code: string;
+  message: string;
+}
+
+/** The same action on several machines (at most 100): each goes ahead or is refused on its own. */
+export const BULK_MACHINE_ACTION: TypedDocumentNode<
+  { machineActions: { started: { machine: Machine; job: Job }[]; refused: MachineActionRefusal[] } },
+  { input: { machineIds: string[]; action: MachineAction } }
+> = gql`
+  mutation MachineActions($input: MachineActionsInput!) {
+    machineActions(input: $input) {
+      started {
+        ...MachinePayloadFields
+      }
+      refused {
+        machineId
+        code
+        message
+      }
+    }
+  }
+  ${MACHINE_PAYLOAD_FIELDS}
+`;
+
 /** Answers the machine's id and name: Apollo's cache renames it wherever it is shown. */
 export const RENAME_MACHINE: TypedDocumentNode<
   { renameMachine: { id: string; name: string } },

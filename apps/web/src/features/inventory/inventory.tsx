@@ -12,6 +12,8 @@ import { formatDateTime, formatShape } from '@/lib/format';
 import { useDebounced, useDebouncedCallback, useMachineChanges } from '@/lib/hooks';
 import { type Labels, labelTags, parseLabelFilter } from '@/lib/labels';
 import { useProject } from '@/lib/project';
+import { BulkActionBar } from './bulk-action-bar';
+import { keepListed, toggled } from './bulk-actions';
 import { type Sort, type SortKey, sortMachines } from './sorting';
 
 const COLUMNS: readonly { key: SortKey; label: string }[] = [
@@ -39,6 +41,7 @@ export function Inventory() {
   const [pageSize, setPageSize] = useState(25);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [sort, setSort] = useState<Sort>({ key: 'createdAt', direction: 'desc' });
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(() => new Set());
   const debouncedName = useDebounced(name.trim(), 250);
   const [labelText, setLabelText] = useState('');
   const labelFilter = parseLabelFilter(useDebounced(labelText, 250));
@@ -81,6 +84,12 @@ export function Inventory() {
   const shown = data ?? previousData;
   const machines = useMemo(() => shown?.machines.edges.map((e) => e.node) ?? [], [shown]);
   const sorted = useMemo(() => sortMachines(machines, sort, accountNames), [machines, sort, accountNames]);
+  // Ids, not machines: a live update replaces the machine objects, and the selection must stay.
+  const listedSelection = keepListed(selectedIds, machines);
+  if (listedSelection !== selectedIds) setSelectedIds(listedSelection);
+  const selected = sorted.filter((m) => listedSelection.has(m.id));
+  const select = (ids: readonly string[], on: boolean) =>
+    setSelectedIds((current) => toggled(current, ids, on));
 
   // A change the cache cannot place (a new machine, one leaving the filter) reads the page again.
   const reread = useDebouncedCallback(() => void refetch(), 300);
@@ -217,12 +226,42 @@ export function Inventory() {
           </EmptyState>
         )
       ) : null}
+      {canWrite ? (
+        <BulkActionBar
+          key={projectId}
+          selected={selected}
+          capabilitiesOf={(accountId) =>
+            accounts.data?.providerAccounts.find((a) => a.id === accountId)?.provider.capabilities ?? null
+          }
+          onStarted={(ids) => select(ids, false)}
+          onClear={() => setSelectedIds(new Set())}
+        />
+      ) : null}
       {machines.length > 0 ? (
         <>
           <div className="table-wrap">
             <table className="data" aria-label="Machines" aria-busy={loading}>
               <thead>
                 <tr>
+                  {canWrite ? (
+                    <th className="select-cell">
+                      <input
+                        type="checkbox"
+                        aria-label="Select every machine on this page"
+                        checked={selected.length === machines.length}
+                        ref={(box) => {
+                          if (box)
+                            box.indeterminate = selected.length > 0 && selected.length < machines.length;
+                        }}
+                        onChange={(e) =>
+                          select(
+                            machines.map((m) => m.id),
+                            e.target.checked,
+                          )
+                        }
+                      />
+                    </th>
+                  ) : null}
                   {COLUMNS.map((column) => {
                     const active = sort.key === column.key;
                     return (
@@ -247,6 +286,8 @@ export function Inventory() {
                     key={machine.id}
                     machine={machine}
                     accountName={machine.accountId ? accountNames.get(machine.accountId) : undefined}
+                    selected={canWrite ? listedSelection.has(machine.id) : null}
+                    onSelect={(on) => select([machine.id], on)}
                   />
                 ))}
               </tbody>
@@ -294,9 +335,30 @@ export function Inventory() {
   );
 }
 
-function MachineRow({ machine, accountName }: { machine: Machine; accountName: string | undefined }) {
+function MachineRow({
+  machine,
+  accountName,
+  selected,
+  onSelect,
+}: {
+  machine: Machine;
+  accountName: string | undefined;
+  /** Null when the caller may not act on the project's machines: there is nothing to select for. */
+  selected: boolean | null;
+  onSelect: (on: boolean) => void;
+}) {
   return (
-    <tr data-machine={machine.name}>
+    <tr data-machine={machine.name} className={selected ? 'selected' : undefined}>
+      {selected !== null ? (
+        <td className="select-cell">
+          <input
+            type="checkbox"
+            aria-label={`Select ${machine.name}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        </td>
+      ) : null}
       <td>
         <Link href={`/machines/${encodeURIComponent(machine.id)}`}>{machine.name}</Link>
         {Object.keys(machine.labels).length > 0 ? (
