@@ -10,6 +10,7 @@ const EVENT_FIELDS = gql`
     actorId
     actorName
     projectId
+    projectName
     subjectId
     subjectType
   }

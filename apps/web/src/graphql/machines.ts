@@ -86,6 +86,7 @@ const JOB_FIELDS = gql`
     maxAttempts
     error
     projectId
+    projectName
     machineId
     machineName
     requestedBy

@@ -6,6 +6,8 @@ export interface HostMachine {
   name: string;
   state: MachineState;
   projectId: string;
+  /** Null once the project is deleted. */
+  projectName: string | null;
   vcpus: number;
   memoryMiB: number;
 }
@@ -61,6 +63,7 @@ export const HOST_FIELDS = gql`
       name
       state
       projectId
+      projectName
       vcpus
       memoryMiB
     }
@@ -87,6 +90,7 @@ export interface PlacementChange {
   hostId: string | null;
   previousHostId: string | null;
   projectId: string;
+  projectName: string | null;
   at: string;
 }
 
@@ -103,6 +107,7 @@ export const PLACEMENT_CHANGED: TypedDocumentNode<
       hostId
       previousHostId
       projectId
+      projectName
       at
     }
   }

@@ -79,6 +79,8 @@ export interface Job {
   maxAttempts: number;
   error: string | null;
   projectId: string | null;
+  /** Null once the project is deleted. */
+  projectName: string | null;
   machineId: string | null;
   machineName: string | null;
   /** Who asked for it; null for work Levante started itself. */
@@ -111,6 +113,8 @@ export interface Event {
   actorId: string | null;
   actorName: string | null;
   projectId: string | null;
+  /** Null for platform-wide events, or once the project is deleted. */
+  projectName: string | null;
   subjectId: string;
   subjectType: string;
 }

@@ -58,7 +58,7 @@ const PLATFORM_CATEGORY = [
 const PAGE = 50;
 
 export function ActivityPage() {
-  const { project, projects } = useProject();
+  const { project } = useProject();
   // Platform admins may look at every project at once, and at what happens outside projects.
   const [wholePlatform, setPlatform] = usePlatformScope();
   const projectId = project?.id ?? '';
@@ -69,7 +69,6 @@ export function ActivityPage() {
     : CATEGORIES;
   const types = categories[category] ?? null;
   const variables = { projectId: wholePlatform ? null : projectId, types: types ? [...types] : null };
-  const projectNames = new Map(projects.map((p) => [p.id, p.name]));
   const { data, loading, error, fetchMore } = useQuery(EVENTS, {
     variables: { ...variables, first: PAGE },
     skip: !projectId,
@@ -193,7 +192,7 @@ export function ActivityPage() {
                     <span className="type">{event.type}</span>
                     {event.actorName ? ` · by ${event.actorName}` : ' · by Levante'}
                     {wholePlatform
-                      ? ` · ${event.projectId ? (projectNames.get(event.projectId) ?? 'another project') : 'platform'}`
+                      ? ` · ${event.projectId ? (event.projectName ?? 'a deleted project') : 'platform'}`
                       : null}
                   </span>
                 </span>

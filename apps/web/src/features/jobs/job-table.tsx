@@ -31,14 +31,14 @@ export function JobTable({
   jobs,
   label,
   showMachine,
-  projectNames = null,
+  showProject = false,
   canCancel = false,
 }: {
   jobs: readonly Job[];
   label: string;
   showMachine: boolean;
-  /** Given: a Project column, with these names. */
-  projectNames?: ReadonlyMap<string, string> | null;
+  /** A Project column, for lists of several projects. */
+  showProject?: boolean;
   /** Whether the caller may write in the jobs' projects: a Cancel button on each job that waits. */
   canCancel?: boolean;
 }) {
@@ -53,7 +53,7 @@ export function JobTable({
             <tr>
               <th>Requested</th>
               <th>Job</th>
-              {projectNames ? <th>Project</th> : null}
+              {showProject ? <th>Project</th> : null}
               {showMachine ? <th>Machine</th> : null}
               <th>State</th>
               <th>Attempts</th>
@@ -74,8 +74,8 @@ export function JobTable({
                   </span>
                   {job.error ? <span className="field-error cell-sub">{job.error}</span> : null}
                 </td>
-                {projectNames ? (
-                  <td>{job.projectId ? (projectNames.get(job.projectId) ?? 'another project') : '—'}</td>
+                {showProject ? (
+                  <td>{job.projectId ? (job.projectName ?? 'a deleted project') : '—'}</td>
                 ) : null}
                 {showMachine ? (
                   <td>

@@ -17,7 +17,7 @@ const VIEWS: Record<string, readonly JobState[] | null> = {
 
 /** The project's jobs: what Levante is doing for it at its providers, and what it did. */
 export function JobsPage() {
-  const { project, projects, canWrite } = useProject();
+  const { project, canWrite } = useProject();
   const [view, setView] = useState('All');
   // Platform admins may follow the jobs of every project at once.
   const [wholePlatform, setPlatform] = usePlatformScope();
@@ -26,7 +26,6 @@ export function JobsPage() {
     { projectId: wholePlatform ? null : (project?.id ?? null), states: states ? [...states] : null },
     !project,
   );
-  const projectNames = new Map(projects.map((p) => [p.id, p.name]));
 
   if (!project) return <Loading />;
   return (
@@ -67,13 +66,7 @@ export function JobsPage() {
       ) : null}
       {jobs.length > 0 ? (
         <section className="panel">
-          <JobTable
-            jobs={jobs}
-            label="Jobs"
-            showMachine
-            projectNames={wholePlatform ? projectNames : null}
-            canCancel={canWrite}
-          />
+          <JobTable jobs={jobs} label="Jobs" showMachine showProject={wholePlatform} canCancel={canWrite} />
           {hasMore ? (
             <button type="button" className="btn" style={{ marginTop: 12 }} onClick={() => void loadMore()}>
               Load older jobs

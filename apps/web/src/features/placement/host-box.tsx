@@ -29,11 +29,10 @@ function Chip(props: {
   machine: HostMachine;
   labelled: boolean;
   highlighted: boolean;
-  projectName: string | undefined;
   onOpen: (id: string) => void;
 }) {
   const { machine } = props;
-  const label = `${machine.name}, ${machine.state}${props.projectName ? `, project ${props.projectName}` : ''}`;
+  const label = `${machine.name}, ${machine.state}${machine.projectName ? `, project ${machine.projectName}` : ''}`;
   return (
     <button
       type="button"
@@ -53,7 +52,6 @@ function Chip(props: {
 export const HostBox = memo(function HostBox(props: {
   host: Host;
   highlight: ReadonlySet<string>;
-  projectNames: ReadonlyMap<string, string>;
   onOpen: (id: string) => void;
 }) {
   const { host } = props;
@@ -108,7 +106,6 @@ export const HostBox = memo(function HostBox(props: {
             machine={machine}
             labelled={labelled}
             highlighted={props.highlight.has(machine.id)}
-            projectName={props.projectNames.get(machine.projectId)}
             onOpen={props.onOpen}
           />
         ))}

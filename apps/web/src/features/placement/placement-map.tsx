@@ -5,7 +5,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
-import { PROJECTS } from '@/graphql/identity';
 import { MACHINES } from '@/graphql/machines';
 import { PROVIDERS } from '@/graphql/placement';
 import { formatMemory, percent, projectColour } from '@/lib/format';
@@ -50,9 +49,8 @@ export function PlacementMap() {
   const router = useRouter();
   const params = useSearchParams();
   const { user } = useSession();
-  const { projects, project } = useProject();
+  const { project } = useProject();
   const providers = useQuery(PROVIDERS);
-  const allProjects = useQuery(PROJECTS, { variables: { first: 100 }, skip: !user?.isAdmin });
   const locations = useMemo(
     () =>
       (providers.data?.providers ?? [])
@@ -76,11 +74,6 @@ export function PlacementMap() {
   const [search, setSearch] = useState('');
   const query = useDebounced(search.trim().toLowerCase(), 200);
   const { state, error, loading } = usePlacement(locationId);
-
-  const projectNames = useMemo(() => {
-    const list = [...projects, ...(allProjects.data?.projects.edges.map((e) => e.node) ?? [])];
-    return new Map(list.map((p) => [p.id, p.name]));
-  }, [projects, allProjects.data]);
 
   const highlight = useMemo(() => {
     const ids = new Set<string>();
@@ -138,10 +131,12 @@ export function PlacementMap() {
     return { hosts: hosts.length, machines, vcpus, vcpuCapacity, memory, memoryCapacity, maintenance };
   }, [state]);
 
+  // The projects of the machines shown, by id: the legend's colours.
   const visibleProjects = useMemo(() => {
-    const ids = new Set<string>();
-    for (const host of state?.hosts ?? []) for (const m of host.machines) ids.add(m.projectId);
-    return [...ids];
+    const names = new Map<string, string | null>();
+    for (const host of state?.hosts ?? [])
+      for (const m of host.machines) names.set(m.projectId, m.projectName);
+    return [...names];
   }, [state]);
 
   return (
@@ -200,14 +195,14 @@ export function PlacementMap() {
             </span>
           ))}
           {visibleProjects.length > 1 && visibleProjects.length <= 8
-            ? visibleProjects.map((id) => (
+            ? visibleProjects.map(([id, name]) => (
                 <span className="legend-item" key={id}>
                   <span
                     className="legend-swatch"
                     style={{ background: projectColour(id) }}
                     aria-hidden="true"
                   />
-                  {projectNames.get(id) ?? 'project'}
+                  {name ?? 'a deleted project'}
                 </span>
               ))
             : null}
@@ -256,13 +251,7 @@ export function PlacementMap() {
                 }}
               >
                 {row.hosts.map((host) => (
-                  <HostBox
-                    key={host.id}
-                    host={host}
-                    highlight={highlight}
-                    projectNames={projectNames}
-                    onOpen={open}
-                  />
+                  <HostBox key={host.id} host={host} highlight={highlight} onOpen={open} />
                 ))}
               </div>
             );

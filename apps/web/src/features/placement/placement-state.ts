@@ -48,6 +48,7 @@ export function applyPlacementChange(state: PlacementState, change: PlacementCha
       name: change.machineName,
       state: change.state,
       projectId: change.projectId,
+      projectName: change.projectName,
       vcpus: previous?.vcpus ?? 0,
       memoryMiB: previous?.memoryMiB ?? 0,
     };

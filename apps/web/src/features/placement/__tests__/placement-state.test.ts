@@ -28,6 +28,7 @@ const host = (id: string, cluster: string | null, machines: string[] = []): Host
     name: m,
     state: 'STARTED',
     projectId: 'pr',
+    projectName: 'Apollo',
     vcpus: 2,
     memoryMiB: 2048,
   })),
@@ -41,6 +42,7 @@ const change = (over: Partial<PlacementChange>): PlacementChange => ({
   hostId: 'h1',
   previousHostId: null,
   projectId: 'pr',
+  projectName: 'Apollo',
   at: '2026-01-01T00:00:00Z',
   ...over,
 });
