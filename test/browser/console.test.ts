@@ -1054,6 +1054,35 @@ describe('the web console, in Chromium', () => {
     await viewer.context.close();
   }, 90_000);
 
+  it('lists every project in the switcher, past the first hundred', async () => {
+    // Every user has a personal project: a platform of a few hundred people has more than a page.
+    const names = Array.from({ length: 101 }, (_, i) => `zz-many-${String(i).padStart(3, '0')}`);
+    const ids: string[] = [];
+    for (const name of names) {
+      const { createProject } = await apiAs<{ createProject: { project: { id: string } } }>(
+        admin,
+        'mutation P($name: String!) { createProject(input: { name: $name }) { project { id } } }',
+        { name },
+      );
+      ids.push(createProject.project.id);
+    }
+    await admin.reload();
+    const switcher = admin.locator('#project-select');
+    const last = switcher.locator('option', { hasText: 'zz-many-100' });
+    await expect.poll(() => last.count(), LIVE).toBe(1);
+    await switcher.selectOption({ label: 'zz-many-100 · owner' });
+    await expect.poll(() => switcher.locator('option:checked').textContent(), LIVE).toContain('zz-many-100');
+
+    await switcher.selectOption({ label: 'admin (personal) · owner' });
+    for (const id of ids) {
+      await apiAs(admin, 'mutation D($id: ID!) { deleteProject(input: { id: $id }) { deletedProjectId } }', {
+        id,
+      });
+    }
+    await admin.reload();
+    await expect.poll(() => switcher.locator('option', { hasText: 'zz-many-' }).count(), LIVE).toBe(0);
+  }, 90_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await newPage(390, 844);
     await logIn(phone.page, 'admin', NEW_ADMIN_PASSWORD);

@@ -1,9 +1,18 @@
 'use client';
 
-import { useQuery } from '@apollo/client/react';
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useSyncExternalStore } from 'react';
+import { useApolloClient, useQuery } from '@apollo/client/react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { PROJECTS, type ProjectSummary } from '@/graphql/identity';
-import type { ProjectRole } from '@/graphql/types';
+import type { Connection, ProjectRole } from '@/graphql/types';
 import { useSession } from './session';
 
 export interface ProjectContextValue {
@@ -38,8 +47,46 @@ function subscribe(listener: () => void) {
   };
 }
 
-/** The page of projects the switcher reads (a deletion edits it in the cache). */
+/** The first page of projects the switcher reads (a deletion edits it in the cache). */
 export const PROJECT_LIST = { first: 100 } as const;
+
+/**
+ * The projects after the first page: a platform admin sees every project, and every user has a
+ * personal one, so a platform of a few hundred people has more than a page. Read again whenever the
+ * first page changes (a project created or deleted).
+ */
+function useLaterPages(first: Connection<ProjectSummary> | undefined) {
+  const client = useApolloClient();
+  const [later, setLater] = useState<{ after: string; projects: ProjectSummary[] } | null>(null);
+  const after = first?.pageInfo.hasNextPage ? first.pageInfo.endCursor : null;
+  const total = first?.totalCount;
+  useEffect(() => {
+    // Read again when the count changes: a project created or deleted on a later page moves no
+    // cursor of the first.
+    if (!after || total === undefined) return;
+    let stale = false;
+    (async () => {
+      const projects: ProjectSummary[] = [];
+      for (let cursor: string | null = after; cursor && !stale; ) {
+        const { data }: { data?: { projects: Connection<ProjectSummary> } } = await client.query({
+          query: PROJECTS,
+          variables: { ...PROJECT_LIST, after: cursor },
+          fetchPolicy: 'network-only',
+        });
+        if (!data) return;
+        projects.push(...data.projects.edges.map((e) => e.node));
+        cursor = data.projects.pageInfo.hasNextPage ? data.projects.pageInfo.endCursor : null;
+      }
+      if (!stale) setLater({ after, projects });
+    })().catch(() => {
+      // The first page still shows; the next change of the list tries again.
+    });
+    return () => {
+      stale = true;
+    };
+  }, [client, after, total]);
+  return later && later.after === after ? later.projects : [];
+}
 
 const WRITERS: readonly ProjectRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 const MANAGERS: readonly ProjectRole[] = ['OWNER', 'ADMIN'];
@@ -48,6 +95,7 @@ export function ProjectProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
   const storageKey = `levante.project.${user?.id ?? 'anonymous'}`;
   const { data, loading, error, refetch } = useQuery(PROJECTS, { variables: PROJECT_LIST });
+  const later = useLaterPages(data?.projects);
   const stored = useSyncExternalStore(
     subscribe,
     () => window.localStorage.getItem(storageKey),
@@ -61,7 +109,7 @@ export function ProjectProvider({ children }: { children: ReactNode }) {
     [storageKey],
   );
   const value = useMemo<ProjectContextValue>(() => {
-    const projects = data?.projects.edges.map((e) => e.node) ?? [];
+    const projects = [...(data?.projects.edges.map((e) => e.node) ?? []), ...later];
     const project =
       projects.find((p) => p.id === stored) ??
       projects.find((p) => p.personal && p.myRole === 'OWNER') ??
@@ -80,6 +128,6 @@ export function ProjectProvider({ children }: { children: ReactNode }) {
       canManage: admin || (role !== null && MANAGERS.includes(role)),
       refetch: () => void refetch(),
     };
-  }, [data, loading, error, stored, select, user, refetch]);
+  }, [data, later, loading, error, stored, select, user, refetch]);
   return <ProjectContext.Provider value={value}>{children}</ProjectContext.Provider>;
 }
