@@ -10,12 +10,7 @@ import { AuthResolver } from '../identity/auth.resolver.ts';
 import { UserResolver } from '../identity/user.resolver.ts';
 import { MembershipResolver } from '../projects/membership.resolver.ts';
 import { ProjectResolver } from '../projects/project.resolver.ts';
-import {
-  EventProjectNameResolver,
-  HostMachineProjectNameResolver,
-  JobProjectNameResolver,
-  PlacementChangeProjectNameResolver,
-} from '../projects/project-name.resolver.ts';
+import { PROJECT_NAME_RESOLVERS } from '../projects/project-name.resolver.ts';
 import { AccountResolver } from '../providers/account.resolver.ts';
 import { ProviderResolver } from '../providers/provider.resolver.ts';
 
@@ -44,10 +39,7 @@ export async function buildLevanteSchema(): Promise<GraphQLSchema> {
       AdoptionResolver,
       HostResolver,
       ProjectQuotaResolver,
-      EventProjectNameResolver,
-      JobProjectNameResolver,
-      HostMachineProjectNameResolver,
-      PlacementChangeProjectNameResolver,
+      ...PROJECT_NAME_RESOLVERS,
     ],
     // Input is validated by the engine (zod), the one place every caller goes through.
     validate: false,
