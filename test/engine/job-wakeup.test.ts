@@ -58,7 +58,12 @@ describe.each(TEST_DATABASE_KINDS)('a worker in another process, on %s', (kind) 
       )
       .toEqual({ state: 'queued', attempts: 1 });
     await subject.engine.jobs.cancel(subject.admin, job.id);
-    await expect.poll(() => stateOf(machine.id), { timeout: 15_000 }).toBe('ERROR');
-    expect((await subject.engine.jobQueries.byId(subject.admin, job.id)).state).toBe('cancelled');
+    await expect
+      .poll(async () => (await subject.engine.jobQueries.byId(subject.admin, job.id)).state, {
+        timeout: 15_000,
+      })
+      .toBe('cancelled');
+    // Read from the provider once the job ended: the stop never reached it.
+    await expect.poll(() => stateOf(machine.id), { timeout: 15_000 }).toBe('STARTED');
   }, 40_000);
 });

@@ -45,6 +45,8 @@ export class Worker {
       pool: ConnectorPool;
       logger: Logger;
       handlers: Readonly<Record<string, JobHandler>>;
+      /** Runs once a cancelled job has ended (its subject is free of jobs then). */
+      afterCancel?: (job: JobRow) => Promise<void>;
     },
     private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
   ) {}
@@ -97,8 +99,10 @@ export class Worker {
   /** A person cancelled the job while it waited: its handler leaves its subject in a clear state, and it ends cancelled. */
   async #cancel(job: JobRow, handler: JobHandler | undefined, context: JobContext, reason: string) {
     if (handler) await (handler.cancel ? handler.cancel(context, reason) : handler.giveUp(context, reason));
-    await this.deps.uow.run(async (tx, record) => {
-      if (!(await this.deps.queue.finish(tx, job.id, this.id, { state: 'cancelled', error: reason }))) return;
+    const ended = await this.deps.uow.run(async (tx, record) => {
+      if (!(await this.deps.queue.finish(tx, job.id, this.id, { state: 'cancelled', error: reason }))) {
+        return false;
+      }
       await record({
         type: JOB_CANCELLED,
         actor: null,
@@ -108,6 +112,14 @@ export class Worker {
         summary: `Job "${jobSummary(job)}" is cancelled and will not run.`,
         after: { jobId: job.id, kind: job.kind, machineId: job.machineId },
       });
+      return true;
+    });
+    if (!ended || !this.deps.afterCancel) return;
+    await this.deps.afterCancel(job).catch((error: unknown) => {
+      this.deps.logger.info(
+        { err: error, jobId: job.id },
+        "reading what became of a cancelled job's machine failed",
+      );
     });
   }
 

@@ -99,6 +99,15 @@ export class MachineReconciler {
     await this.#round;
   }
 
+  /** Reconciles the account of one machine, to learn what became of it; nothing for a machine of no account. */
+  async reconcileAccountOf(machineId: string): Promise<void> {
+    const [machine] = await this.db
+      .select({ accountId: machines.accountId })
+      .from(machines)
+      .where(eq(machines.id, machineId));
+    if (machine?.accountId) await this.reconcile(machine.accountId);
+  }
+
   /**
    * Compares the account's machines with the provider's and corrects those
    * that changed outside Levante. Notes when it ran and, should the provider

@@ -153,5 +153,5 @@ function cancelOutcome({ kind, machineName }: Job): string {
     kind === 'machine.create'
       ? `${machineName} is removed, as if never asked for`
       : `${machineName} stays as it was`;
-  return `If no attempt has been made yet, ${untried}; otherwise ${machineName} is left in ERROR, with who cancelled it, until Levante reads its real state from the provider.`;
+  return `If no attempt has been made yet, ${untried}; otherwise ${machineName} goes to ERROR, with who cancelled it, until Levante has read its real state from the provider.`;
 }
