@@ -1,7 +1,7 @@
 import { events, jobs } from '@levante/db';
 import { TEST_DATABASE_KINDS } from '@levante/db/testing';
 import type { Actor } from '@levante/domain';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSite,
@@ -111,8 +111,7 @@ describe.each(TEST_DATABASE_KINDS)('cancelling a job that waits, on %s', (kind) 
     await setDownHosts(null);
   });
 
-  it('refuses a running job and a finished one, and changes nothing', async () => {
-    const id = await started('busy');
+  it('refuses a finished job, and changes nothing', async () => {
     const { job: finished } = await subject.engine.machines.create(member, machineOn(site, 'done'));
     await drainJobs(subject.engine);
     const done = await refusal(subject.engine.jobs.cancel(member, finished.id));
@@ -120,19 +119,44 @@ describe.each(TEST_DATABASE_KINDS)('cancelling a job that waits, on %s', (kind) 
     expect(done.message).toBe(
       'The job "Create the machine" has finished (succeeded); there is nothing left to cancel.',
     );
-
-    const { job: stop } = await subject.engine.machines.act(member, id, 'stop');
-    // A worker of another process holds it now, as its lease writes.
-    await subject.handle.db.execute(
-      sql`update jobs set state = 'running', lease_owner = 'elsewhere', lease_expires_at = now() + interval '1 minute', attempts = 1 where id = ${stop.id}`,
-    );
-    const running = await refusal(subject.engine.jobs.cancel(member, stop.id));
-    expect(running.code).toBe('INVALID_STATE');
-    expect(running.message).toContain('is running at the provider and cannot be stopped midway');
-    const [row] = await subject.handle.db.select().from(jobs).where(eq(jobs.id, stop.id));
-    expect(row).toMatchObject({ state: 'running', cancelReason: null, leaseOwner: 'elsewhere' });
-    expect(await eventsOf(stop.id, 'job.cancel_requested')).toHaveLength(0);
+    const [row] = await subject.handle.db.select().from(jobs).where(eq(jobs.id, finished.id));
+    expect(row).toMatchObject({ state: 'succeeded', cancelReason: null });
+    expect(await eventsOf(finished.id, 'job.cancel_requested')).toHaveLength(0);
   });
+
+  it('stops a running job at its next look at the provider; the machine shows its real state once it has one', async () => {
+    // A site whose machines take seconds to boot: the create job waits for it, running.
+    const slow = await buildSite(subject, { hosts: 1, settings: { bootDelayMs: 3_000 } });
+    const { admin } = subject;
+    const { machine: created, job: create } = await subject.engine.machines.create(
+      admin,
+      machineOn(slow, 'slow'),
+    );
+    const worker = subject.another();
+    worker.worker.start();
+    try {
+      const stateOf = async () => (await subject.engine.jobQueries.byId(admin, create.id)).state;
+      await expect.poll(stateOf, { timeout: 10_000 }).toBe('running');
+      expect((await subject.engine.jobs.cancel(admin, create.id)).cancelReason).toBe('Cancelled by admin.');
+      await expect.poll(stateOf, { timeout: 10_000 }).toBe('cancelled');
+      // Still booting at the provider: ERROR with who cancelled it, and Levante knows the machine.
+      const cancelled = (await subject.engine.machineQueries.byId(admin, created.id)).machine;
+      expect(cancelled).toMatchObject({ state: 'ERROR', error: 'Cancelled by admin.' });
+      expect(cancelled.providerRef).toBeTruthy();
+      // Once booted, the reconciler reads it STARTED.
+      await expect
+        .poll(
+          async () => {
+            await subject.engine.accounts.reconcile(admin, slow.accountId);
+            return (await subject.engine.machineQueries.byId(admin, created.id)).machine.state;
+          },
+          { timeout: 15_000, interval: 250 },
+        )
+        .toBe('STARTED');
+    } finally {
+      await worker.worker.stop();
+    }
+  }, 30_000);
 
   it("refuses viewers, and answers NOT_FOUND for another project's job", async () => {
     const { job: waiting } = await subject.engine.machines.create(member, machineOn(site, 'contested'));

@@ -123,8 +123,8 @@ export function createEngine(options: EngineOptions) {
       },
       // A cancelled attempt leaves its machine in ERROR (the provider may have acted): ask the
       // provider at once what became of it. One that cannot answer now is read at a later pass.
-      afterCancel: (job) =>
-        job.machineId && job.attempts > 1 ? reconciler.reconcileAccountOf(job.machineId) : Promise.resolve(),
+      afterCancel: (job, attempted) =>
+        job.machineId && attempted ? reconciler.reconcileAccountOf(job.machineId) : Promise.resolve(),
     },
     { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
   );

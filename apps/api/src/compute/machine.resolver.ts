@@ -153,7 +153,7 @@ export class MachineResolver {
 
   @Mutation(() => JobNode, {
     description:
-      'Cancels a job that waits, for its first attempt or for a retry, and answers it with `cancelRequested`. A worker then finishes it cancelled. Before any attempt, its machine is left as it was (a machine being created is DELETED); after one, the provider may have acted, so the machine goes to ERROR with who cancelled it, and Levante then asks the provider what became of it. A running or finished job is refused with INVALID_STATE.',
+      'Cancels a job that has not finished, and answers it with `cancelRequested`. A waiting job (for its first attempt or a retry) is given up by the next worker; a running one stops at its next look at the provider (one that finishes first ends as it would have). The job then ends cancelled. Before any attempt, its machine is left as it was (a machine being created is DELETED); after one, the provider may have acted, so the machine goes to ERROR with who cancelled it, and Levante then asks the provider what became of it. A finished job is refused with INVALID_STATE.',
   })
   async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobNode> {
     return toJobNode(await ctx.engine.jobs.cancel(requireActor(ctx), fromGlobalId('Job', id, 'id')));

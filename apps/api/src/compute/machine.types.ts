@@ -163,7 +163,7 @@ export class JobNode {
   requestedBy!: string | null;
   @Field(() => Boolean, {
     description:
-      'Someone cancelled it while it waited: the next worker gives up on it instead of running it, and finishes it cancelled.',
+      'Someone cancelled it: a waiting job is given up by the next worker, a running one at its next look at the provider; it then ends cancelled.',
   })
   cancelRequested!: boolean;
   @Field(() => Date, {

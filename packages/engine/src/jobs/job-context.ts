@@ -23,7 +23,10 @@ export interface JobContext {
   readonly polling: PollingOptions;
   /** The worker's lease identity: every write that finishes the job is fenced by it. */
   readonly owner: string;
-  /** Renews the lease and records progress; false when the lease was lost. */
+  /**
+   * Renews the lease and records progress; false when the lease was lost.
+   * Throws JobCancelledError when a person cancelled the job meanwhile.
+   */
   renew(progress?: number): Promise<boolean>;
   readonly signal: AbortSignal;
 }
@@ -37,6 +40,16 @@ export interface JobHandler {
    * (`job.attempts` is 1 when no attempt had been made before); `giveUp` when absent.
    */
   cancel?(context: JobContext, reason: string): Promise<void>;
+}
+
+/**
+ * Thrown by `renew` when a person cancelled the running job: the handler stops
+ * at this look at the provider, and the worker gives up on the job.
+ */
+export class JobCancelledError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
 }
 
 /** Thrown when the lease is lost: another worker owns the job now, this one stops quietly. */

@@ -119,8 +119,16 @@ export class JobQueue {
     return this.#lease.execute({ owner, lease: `${leaseMs} milliseconds`, limit });
   }
 
-  /** Extends the lease; false when another worker has taken the job meanwhile. */
-  async renew(jobId: string, owner: string, leaseMs: number, progress?: number): Promise<boolean> {
+  /**
+   * Extends the lease; `held` is false when another worker has taken the job
+   * meanwhile. `cancelReason`: a person cancelled it while it ran.
+   */
+  async renew(
+    jobId: string,
+    owner: string,
+    leaseMs: number,
+    progress?: number,
+  ): Promise<{ held: boolean; cancelReason: string | null }> {
     const rows = await this.db
       .update(jobs)
       .set({
@@ -129,8 +137,8 @@ export class JobQueue {
         updatedAt: new Date(),
       })
       .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.state, 'running')))
-      .returning({ id: jobs.id });
-    return rows.length > 0;
+      .returning({ cancelReason: jobs.cancelReason });
+    return { held: rows.length > 0, cancelReason: rows[0]?.cancelReason ?? null };
   }
 
   /** Marks the job finished inside the transaction that writes its result. */

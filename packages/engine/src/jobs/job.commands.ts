@@ -1,4 +1,4 @@
-import { type JobRow, jobs, machines } from '@levante/db';
+import { jobs, machines } from '@levante/db';
 import { type Actor, invalidState, LevanteError, notFound } from '@levante/domain';
 import { eq, sql } from 'drizzle-orm';
 import { assertActive, authorizeProject } from '../projects/project-access.ts';
@@ -19,12 +19,13 @@ export class JobCommands {
   ) {}
 
   /**
-   * Cancels a job that waits: for its first attempt, or for a retry after a
-   * failed one. The next worker to lease it gives up on it, as when its
-   * attempts run out (a machine is left in ERROR with the reason, until the
-   * reconciler reads its real state from the provider), and finishes it
-   * `cancelled`. A running job is not stopped midway: that is refused, and so
-   * is a finished one. Asking twice answers the job as it stands.
+   * Cancels a job that has not finished. One that waits (for its first
+   * attempt, or for a retry) is given up by the next worker to lease it; a
+   * running one stops at its next look at the provider (one that finishes
+   * first ends as it would have). Its handler leaves the subject in a clear
+   * state (see the handlers' `cancel` and `giveUp`) and the job ends
+   * `cancelled`. A finished job is refused. Asking twice answers the job as it
+   * stands.
    */
   async cancel(actor: Actor, jobId: string): Promise<JobView> {
     assertActive(actor);
@@ -43,7 +44,11 @@ export class JobCommands {
         throw error instanceof LevanteError && error.code === 'NOT_FOUND' ? notFound('Job') : error;
       });
       if (job.cancelReason) return;
-      assertWaiting(job);
+      if (job.state !== 'queued' && job.state !== 'running') {
+        throw invalidState(
+          `The job "${jobSummary(job)}" has finished (${job.state}); there is nothing left to cancel.`,
+        );
+      }
       const reason = `Cancelled by ${actor.username}.`;
       await tx
         .update(jobs)
@@ -59,20 +64,9 @@ export class JobCommands {
         after: { jobId: job.id, kind: job.kind, machineId: job.machineId },
       });
     });
-    // The job is due now: this process's idle worker takes it at once (other processes hear the event).
+    // A waiting job is due now: this process's idle worker takes it at once (other processes hear
+    // the event). A running one learns of it when its worker next renews its lease.
     this.queue.notify();
     return this.queries.byId(actor, jobId);
-  }
-}
-
-function assertWaiting(job: JobRow): void {
-  const what = `The job "${jobSummary(job)}"`;
-  if (job.state === 'running') {
-    throw invalidState(
-      `${what} is running at the provider and cannot be stopped midway; it can be cancelled while it waits for a retry.`,
-    );
-  }
-  if (job.state !== 'queued') {
-    throw invalidState(`${what} has finished (${job.state}); there is nothing left to cancel.`);
   }
 }

@@ -4,7 +4,13 @@ import type { Logger } from 'pino';
 import type { ConnectorPool } from '../providers/connector-pool.ts';
 import type { UnitOfWork } from '../unit-of-work.ts';
 import { JOB_CANCELLED } from './job.commands.ts';
-import { type JobContext, type JobHandler, LeaseLostError, type PollingOptions } from './job-context.ts';
+import {
+  JobCancelledError,
+  type JobContext,
+  type JobHandler,
+  LeaseLostError,
+  type PollingOptions,
+} from './job-context.ts';
 import type { JobQueue } from './job-queue.ts';
 import { jobSummary } from './job-summary.ts';
 
@@ -45,8 +51,11 @@ export class Worker {
       pool: ConnectorPool;
       logger: Logger;
       handlers: Readonly<Record<string, JobHandler>>;
-      /** Runs once a cancelled job has ended (its subject is free of jobs then). */
-      afterCancel?: (job: JobRow) => Promise<void>;
+      /**
+       * Runs once a cancelled job has ended (its subject is free of jobs then);
+       * `attempted`: an attempt of it may have reached the provider.
+       */
+      afterCancel?: (job: JobRow, attempted: boolean) => Promise<void>;
     },
     private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
   ) {}
@@ -96,9 +105,22 @@ export class Worker {
     }
   }
 
-  /** A person cancelled the job while it waited: its handler leaves its subject in a clear state, and it ends cancelled. */
-  async #cancel(job: JobRow, handler: JobHandler | undefined, context: JobContext, reason: string) {
-    if (handler) await (handler.cancel ? handler.cancel(context, reason) : handler.giveUp(context, reason));
+  /**
+   * A person cancelled the job: its handler leaves its subject in a clear
+   * state, and it ends cancelled. `midway`: this attempt was running and has
+   * reached the provider, so the handler gives up as when attempts run out
+   * (its `cancel` is for a job that waited).
+   */
+  async #cancel(
+    job: JobRow,
+    handler: JobHandler | undefined,
+    context: JobContext,
+    reason: string,
+    midway: boolean,
+  ) {
+    if (handler) {
+      await (handler.cancel && !midway ? handler.cancel(context, reason) : handler.giveUp(context, reason));
+    }
     const ended = await this.deps.uow.run(async (tx, record) => {
       if (!(await this.deps.queue.finish(tx, job.id, this.id, { state: 'cancelled', error: reason }))) {
         return false;
@@ -115,7 +137,7 @@ export class Worker {
       return true;
     });
     if (!ended || !this.deps.afterCancel) return;
-    await this.deps.afterCancel(job).catch((error: unknown) => {
+    await this.deps.afterCancel(job, midway || job.attempts > 1).catch((error: unknown) => {
       this.deps.logger.info(
         { err: error, jobId: job.id },
         "reading what became of a cancelled job's machine failed",
@@ -136,13 +158,24 @@ export class Worker {
       polling: this.options.polling,
       owner: this.id,
       signal: this.#abort.signal,
-      renew: (progress) => queue.renew(job.id, this.id, this.options.leaseMs, progress),
+      renew: async (progress) => {
+        const { held, cancelReason } = await queue.renew(job.id, this.id, this.options.leaseMs, progress);
+        if (held && cancelReason) throw new JobCancelledError(cancelReason);
+        return held;
+      },
     };
     try {
-      if (job.cancelReason) await this.#cancel(job, handler, context, job.cancelReason);
+      if (job.cancelReason) await this.#cancel(job, handler, context, job.cancelReason, false);
       else if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}".`);
       else await handler.run(context);
     } catch (error) {
+      if (error instanceof JobCancelledError) {
+        // Should giving up fail, the job's lease runs out and the next worker cancels it.
+        await this.#cancel(job, handler, context, error.reason, true).catch((e: unknown) =>
+          logger.error({ err: e, jobId: job.id }, 'cancelling a running job failed'),
+        );
+        return;
+      }
       if (error instanceof LeaseLostError || this.#abort.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
       const delay = Math.min(60_000, 500 * 2 ** Math.max(0, job.attempts - 1));

@@ -39,7 +39,7 @@ export function JobTable({
   showMachine: boolean;
   /** A Project column, for lists of several projects. */
   showProject?: boolean;
-  /** Whether the caller may write in the jobs' projects: a Cancel button on each job that waits. */
+  /** Whether the caller may write in the jobs' projects: a Cancel button on each unfinished job. */
   canCancel?: boolean;
 }) {
   const [cancel, cancelling] = useMutation(CANCEL_JOB);
@@ -89,12 +89,12 @@ export function JobTable({
                 <td>
                   <JobStateBadge state={job.state} />
                   {job.state === 'running' ? <span className="cell-sub">{job.progress}%</span> : null}
-                  {job.state === 'queued' && job.cancelRequested ? (
+                  {unfinished(job) && job.cancelRequested ? (
                     <span className="cell-sub" data-job-cancelling>
                       Cancelling…
                     </span>
                   ) : null}
-                  {job.state === 'queued' && !job.cancelRequested && canCancel ? (
+                  {unfinished(job) && !job.cancelRequested && canCancel ? (
                     <span className="cell-sub">
                       <button
                         type="button"
@@ -136,7 +136,9 @@ export function JobTable({
         }}
       >
         <p>
-          It will not run again.
+          {confirming?.state === 'running'
+            ? 'It stops at its next look at the provider (if it finishes first, it ends as it would have).'
+            : 'It will not run again.'}
           {confirming?.machineName ? ` ${cancelOutcome(confirming)}` : null}
         </p>
       </ConfirmDialog>
@@ -144,14 +146,18 @@ export function JobTable({
   );
 }
 
+const unfinished = (job: Job) => job.state === 'queued' || job.state === 'running';
+
 /**
- * What cancelling does to the job's machine. Both cases are told: whether an attempt has been made
- * is known for sure only to the worker that takes the cancelled job (a retry records no event).
+ * What cancelling does to the job's machine. For a waiting job both cases are told: whether an
+ * attempt has been made is known for sure only to the worker that takes it (a retry records no event).
  */
-function cancelOutcome({ kind, machineName }: Job): string {
+function cancelOutcome({ kind, machineName, state }: Job): string {
+  const afterAttempt = `${machineName} goes to ERROR, with who cancelled it, until Levante has read its real state from the provider.`;
+  if (state === 'running') return `The provider may have acted: ${afterAttempt}`;
   const untried =
     kind === 'machine.create'
       ? `${machineName} is removed, as if never asked for`
       : `${machineName} stays as it was`;
-  return `If no attempt has been made yet, ${untried}; otherwise ${machineName} goes to ERROR, with who cancelled it, until Levante has read its real state from the provider.`;
+  return `If no attempt has been made yet, ${untried}; otherwise ${afterAttempt}`;
 }
