@@ -131,7 +131,9 @@ export class Worker {
         projectId: job.projectId,
         subjectType: 'Job',
         subjectId: job.id,
-        summary: `Job "${jobSummary(job)}" is cancelled and will not run.`,
+        summary: midway
+          ? `Job "${jobSummary(job)}" stopped at the provider's next look: ${reason}`
+          : `Job "${jobSummary(job)}" did not run: ${reason}`,
         after: { jobId: job.id, kind: job.kind, machineId: job.machineId },
       });
       return true;
