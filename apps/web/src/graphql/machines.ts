@@ -581,7 +581,7 @@ export const JOBS: TypedDocumentNode<
   ${JOB_FIELDS}
 `;
 
-/** Cancels a job that waits; it answers the job still queued, with `cancelRequested`. */
+/** Cancels an unfinished job; it answers the job not ended yet, with `cancelRequested`. */
 export const CANCEL_JOB: TypedDocumentNode<{ cancelJob: Job }, { id: string }> = gql`
   mutation CancelJob($id: ID!) {
     cancelJob(id: $id) {

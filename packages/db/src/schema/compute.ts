@@ -147,8 +147,9 @@ export const jobs = pgTable(
     runAfter: timestamp('run_after', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     error: text('error'),
     /**
-     * Set when a person cancels the job while it waits ("Cancelled by alice."):
-     * the next worker to lease it gives up on it instead of running it.
+     * Set when a person cancels the job ("Cancelled by alice."): a waiting job
+     * is given up by the next worker to lease it, a running one at its next
+     * lease renewal.
      */
     cancelReason: text('cancel_reason'),
     idempotencyKey: text('idempotency_key').notNull(),

@@ -36,8 +36,9 @@ export interface JobHandler {
   /** Called when the job has failed for good, to leave its subject in a clear state. */
   giveUp(context: JobContext, reason: string): Promise<void>;
   /**
-   * Called instead of `run` when a person cancelled the job while it waited
-   * (`job.attempts` is 1 when no attempt had been made before); `giveUp` when absent.
+   * Called instead of `run` when a person cancelled the job before any
+   * attempt of it: the provider was never asked, so what the job was asked
+   * for can be undone. A job already tried (or without `cancel`) gets `giveUp`.
    */
   cancel?(context: JobContext, reason: string): Promise<void>;
 }

@@ -108,8 +108,9 @@ export class Worker {
   /**
    * A person cancelled the job: its handler leaves its subject in a clear
    * state, and it ends cancelled. `midway`: this attempt was running and has
-   * reached the provider, so the handler gives up as when attempts run out
-   * (its `cancel` is for a job that waited).
+   * reached the provider. Untried (the lease that found the request is its
+   * first, and it did not run), the handler undoes it with `cancel`; tried,
+   * it gives up as when attempts run out.
    */
   async #cancel(
     job: JobRow,
@@ -118,8 +119,9 @@ export class Worker {
     reason: string,
     midway: boolean,
   ) {
+    const untried = !midway && job.attempts === 1;
     if (handler) {
-      await (handler.cancel && !midway ? handler.cancel(context, reason) : handler.giveUp(context, reason));
+      await (untried && handler.cancel ? handler.cancel(context, reason) : handler.giveUp(context, reason));
     }
     const ended = await this.deps.uow.run(async (tx, record) => {
       if (!(await this.deps.queue.finish(tx, job.id, this.id, { state: 'cancelled', error: reason }))) {
@@ -139,7 +141,7 @@ export class Worker {
       return true;
     });
     if (!ended || !this.deps.afterCancel) return;
-    await this.deps.afterCancel(job, midway || job.attempts > 1).catch((error: unknown) => {
+    await this.deps.afterCancel(job, !untried).catch((error: unknown) => {
       this.deps.logger.info(
         { err: error, jobId: job.id },
         "reading what became of a cancelled job's machine failed",

@@ -51,10 +51,7 @@ export function createMachineJob(db: Database, convergence: MachineConvergence):
     run: (context) => run(context, convergence, subjects),
     giveUp: convergence.leaveInError,
     // Before any attempt, the provider has no such machine: it is as if it had never been asked for.
-    cancel: (context, reason) =>
-      context.job.attempts === 1
-        ? convergence.restore(context, 'DELETED')
-        : convergence.leaveInError(context, reason),
+    cancel: (context) => convergence.restore(context, 'DELETED'),
   };
 }
 

@@ -47,15 +47,11 @@ export const machineActionJob = (convergence: MachineConvergence): JobHandler =>
 
   giveUp: convergence.leaveInError,
 
-  // Before any attempt, the provider was never asked: the machine is as it was. After one, who knows.
+  // Before any attempt, the provider was never asked: the machine is as it was.
   async cancel(context, reason) {
     const { action, from } = context.job.payload;
     // The state the action was asked from (its payload says), one the state table allows it from.
     const before = MACHINE_TRANSITIONS[action as MachineAction]?.from.find((state) => state === from);
-    if (context.job.attempts === 1 && before) {
-      await convergence.restore(context, before);
-    } else {
-      await convergence.leaveInError(context, reason);
-    }
+    await (before ? convergence.restore(context, before) : convergence.leaveInError(context, reason));
   },
 });
