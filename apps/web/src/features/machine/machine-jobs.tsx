@@ -4,7 +4,7 @@ import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
 import { JobTable } from '../jobs/job-table';
 import { useLiveJobs } from '../jobs/use-live-jobs';
 
-/** The jobs of one machine, newest first, live; `canWrite` in its project: those that wait can be cancelled. */
+/** The jobs of one machine, newest first, live; `canWrite` in its project: unfinished ones can be cancelled. */
 export function MachineJobs({
   machineId,
   projectId,
