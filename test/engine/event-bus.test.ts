@@ -90,6 +90,16 @@ describe.each(Object.keys(KINDS))('the %s event bus', (kind) => {
     expect(left.map((e) => e.id)).toEqual([1]);
     expect(errors.map((e) => (e as Error).message)).toEqual(['listener broke', 'listener broke']);
   });
+
+  it('gives events again to a listener that came after every other had left', async () => {
+    const bus = await KINDS[kind]!([]);
+    const leave = bus.subscribe(() => {});
+    leave();
+    const late = listen(bus);
+    await bus.publish([event(1)]);
+    await eventually(() => late.length === 1, 'the event published after it came');
+    expect(late).toEqual([event(1)]);
+  });
 });
 
 describe('the Redis event bus', () => {

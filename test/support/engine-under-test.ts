@@ -6,7 +6,15 @@ import type { ConnectorRegistry } from '@levante/connector-api';
 import type { DatabaseHandle } from '@levante/db';
 import { openTestDatabase, type TestDatabaseKind } from '@levante/db/testing';
 import type { Actor, ProjectRole } from '@levante/domain';
-import { createEngine, type Engine, InProcessEventBus, type WorkerOptions } from '@levante/engine';
+import {
+  type Channel,
+  createEngine,
+  type Engine,
+  type HostNews,
+  InProcessEventBus,
+  LocalChannel,
+  type WorkerOptions,
+} from '@levante/engine';
 import pino from 'pino';
 import { createConnectorRegistry } from '../../apps/api/src/server/connector-registry.ts';
 
@@ -43,18 +51,27 @@ export interface EngineUnderTest {
   close(): Promise<void>;
 }
 
-/** An engine on a fresh database, with the real connector registry and a first admin. */
-export async function engineUnderTest(kind: TestDatabaseKind): Promise<EngineUnderTest> {
+/**
+ * An engine on a fresh database, with the real connector registry and a first
+ * admin. Its host indexes and those of `another` tell each other their
+ * changes on `hostNews` (by default in memory, as one process's would).
+ */
+export async function engineUnderTest(
+  kind: TestDatabaseKind,
+  options: { hostNews?: Channel<HostNews> } = {},
+): Promise<EngineUnderTest> {
   const handle = await openTestDatabase(kind);
   const dataDir = mkdtempSync(join(tmpdir(), 'levante-engine-'));
   const masterKey = randomBytes(32);
   const engines: Engine[] = [];
   // The engines are processes of one installation: they hear each other's events, as over Redis.
   const bus = new InProcessEventBus();
+  const hostNews = options.hostNews ?? new LocalChannel<HostNews>();
   const make = (options: AnotherEngine = {}) => {
     const engine = createEngine({
       db: handle.db,
       bus,
+      hostNews,
       logger: pino({ level: 'silent' }),
       registry: options.registry ?? createConnectorRegistry(),
       masterKey,

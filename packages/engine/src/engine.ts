@@ -5,12 +5,13 @@ import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { seedEmbeddedSite } from './bootstrap/embedded-site.ts';
 import { ensureFirstAdmin, FIRST_ADMIN_USERNAME, type FirstAdmin } from './bootstrap/first-admin.ts';
+import { type Channel, LocalChannel } from './event-bus/channel.ts';
 import type { EventBus } from './event-bus/event-bus.ts';
 import { EventQueries } from './events/event.queries.ts';
 import { EventSubscriptions } from './events/event.subscriptions.ts';
 import { HostCommands } from './hosts/host.commands.ts';
 import { HostQueries } from './hosts/host.queries.ts';
-import { HostIndexCache } from './hosts/host-index-cache.ts';
+import { HostIndexCache, type HostNews } from './hosts/host-index-cache.ts';
 import { ApiTokenCommands } from './identity/api-token.commands.ts';
 import { Authentication } from './identity/authentication.ts';
 import { type LoginThrottle, MemoryLoginThrottle } from './identity/login-throttle.ts';
@@ -51,6 +52,8 @@ import { UnitOfWork } from './unit-of-work.ts';
 export interface EngineOptions {
   readonly db: Database;
   readonly bus: EventBus;
+  /** Where the processes' host indexes hear of each other's changes; by default this process only. */
+  readonly hostNews?: Channel<HostNews>;
   readonly logger: Logger;
   readonly registry: ConnectorRegistry;
   /** 32 bytes; encrypts provider credentials at rest. */
@@ -75,7 +78,9 @@ export function createEngine(options: EngineOptions) {
   const queue = new JobQueue(db);
   const userCommands = new UserCommands(db, uow);
   const providers = new ProviderCommands(db, uow, registry, pool, queue);
-  const hostIndexes = new HostIndexCache();
+  const hostIndexes = new HostIndexCache(options.hostNews ?? new LocalChannel(), (error) =>
+    logger.error({ err: error }, 'telling or hearing host index news failed'),
+  );
   const hosts = new HostCommands(db, uow, registry, hostIndexes);
   const reconciler = new MachineReconciler(
     db,
@@ -186,6 +191,7 @@ export function createEngine(options: EngineOptions) {
     async close(): Promise<void> {
       stopReconnecting();
       stopWaking();
+      hostIndexes.close();
       await reconciler.stop();
       await jobRetention.stop();
       await worker.stop();

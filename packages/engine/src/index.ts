@@ -1,11 +1,14 @@
 export { EMBEDDED_SITE_EXISTING, EMBEDDED_SITE_HOSTS } from './bootstrap/embedded-site.ts';
 export type { FirstAdmin } from './bootstrap/first-admin.ts';
 export { createEngine, type Engine, type EngineOptions } from './engine.ts';
+export { type Channel, LocalChannel } from './event-bus/channel.ts';
 export type { EventBus, EventListener } from './event-bus/event-bus.ts';
 export { InProcessEventBus } from './event-bus/in-process-event-bus.ts';
+export { RedisChannel } from './event-bus/redis-channel.ts';
 export { RedisEventBus } from './event-bus/redis-event-bus.ts';
 export type { SubscriptionFilter } from './events/event.subscriptions.ts';
 export type { HostPlacementView } from './hosts/host.queries.ts';
+export type { HostNews } from './hosts/host-index-cache.ts';
 export type { CreatedApiToken } from './identity/api-token.commands.ts';
 export { type Authenticated, SESSION_TTL_MS, type UserProfile } from './identity/authentication.ts';
 export { type LoginThrottle, MemoryLoginThrottle } from './identity/login-throttle.ts';

@@ -11,6 +11,9 @@ export type RecordEvents = (inputs: readonly EventInput[]) => Promise<LevanteEve
 /**
  * Runs a change and the events that record it in one transaction, then
  * publishes those events once the transaction has committed.
+ * `beforePublishing` runs between the two: what this process must know of the
+ * change before anyone hears of it (a subscriber that creates a machine when
+ * another is deleted finds its host's capacity given back).
  */
 export class UnitOfWork {
   constructor(
@@ -21,6 +24,7 @@ export class UnitOfWork {
 
   async run<T>(
     work: (tx: Transaction, record: RecordEvent, recordAll: RecordEvents) => Promise<T>,
+    beforePublishing?: () => Promise<void>,
   ): Promise<T> {
     const recorded: LevanteEvent[] = [];
     const result = await this.db.transaction((tx) => {
@@ -30,6 +34,10 @@ export class UnitOfWork {
         return appended;
       };
       return work(tx, async (input) => (await recordAll([input]))[0]!, recordAll);
+    });
+    // Committed: a failure here must not fail the change either.
+    await beforePublishing?.().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'the work after a commit failed');
     });
     if (recorded.length > 0) {
       // The events are already stored; a bus failure must not fail the change.

@@ -33,6 +33,7 @@ export async function openEngine(
   const engine = createEngine({
     db: database.db,
     bus: shared.bus,
+    hostNews: shared.hostNews,
     loginThrottle: shared.loginThrottle,
     logger,
     registry: createConnectorRegistry(),

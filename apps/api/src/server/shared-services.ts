@@ -1,9 +1,13 @@
 import {
+  type Channel,
   connectRedis,
   type EventBus,
+  type HostNews,
   InProcessEventBus,
+  LocalChannel,
   type LoginThrottle,
   MemoryLoginThrottle,
+  RedisChannel,
   RedisEventBus,
   RedisLoginThrottle,
   redisNamespaceFor,
@@ -14,14 +18,16 @@ import type { LevanteConfig } from '../config.ts';
 /** What the processes of one installation (API servers, workers) share. */
 export interface SharedServices {
   readonly bus: EventBus;
+  /** What each process's host indexes tell the others'. */
+  readonly hostNews: Channel<HostNews>;
   readonly loginThrottle: LoginThrottle;
   close(): Promise<void>;
 }
 
 /**
- * With REDIS_URL, Redis carries events to every process and counts failed
- * logins for all of them; without it, both stay in this process, which is
- * all the embedded default has. The master key names the installation's
+ * With REDIS_URL, Redis carries events and host index news to every process
+ * and counts failed logins for all of them; without it, all of it stays in
+ * this process, which is all the embedded default has. The master key names the installation's
  * channel and keys.
  */
 export async function sharedServicesFor(
@@ -32,7 +38,15 @@ export async function sharedServicesFor(
   const onError = (error: unknown) => logger.error({ err: error }, 'Redis or an event listener failed');
   if (!config.redisUrl) {
     const bus = new InProcessEventBus(onError);
-    return { bus, loginThrottle: new MemoryLoginThrottle(), close: () => bus.close() };
+    const hostNews = new LocalChannel<HostNews>(onError);
+    return {
+      bus,
+      hostNews,
+      loginThrottle: new MemoryLoginThrottle(),
+      close: async () => {
+        await Promise.all([bus.close(), hostNews.close()]);
+      },
+    };
   }
   const namespace = redisNamespaceFor(masterKey);
   // A subscribing connection can send nothing else: commands and publishes go through the other.
@@ -42,11 +56,19 @@ export async function sharedServicesFor(
     throw error;
   });
   const bus = await RedisEventBus.open(publisher, subscriber, `${namespace}:events`, onError);
+  const hostNews = await RedisChannel.open(
+    publisher,
+    subscriber,
+    `${namespace}:hosts`,
+    (text) => JSON.parse(text) as HostNews,
+    onError,
+  );
   return {
     bus,
+    hostNews,
     loginThrottle: new RedisLoginThrottle(publisher, namespace, onError),
     close: async () => {
-      await bus.close();
+      await Promise.all([bus.close(), hostNews.close()]);
       await Promise.allSettled([subscriber.close(), publisher.close()]);
     },
   };

@@ -4,7 +4,7 @@ import { holdsResources, type MachineState } from '@levante/domain';
 import { sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
 import type { EventInput } from '../events/event-log.ts';
-import type { HostIndexCache } from '../hosts/host-index-cache.ts';
+import type { HeldShare, HostIndexCache } from '../hosts/host-index-cache.ts';
 import { addShare, type HostShare, releaseHosts } from '../hosts/host-placement.ts';
 import { type JobContext, LeaseLostError } from '../jobs/job-context.ts';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue.ts';
@@ -148,72 +148,77 @@ export class MachineConvergence {
   }
 
   async #writeAll(reports: readonly MachineReport[]): Promise<Settled<void>[]> {
-    const freed: { hostId: string; share: HostShare }[] = [];
-    const results = await this.uow.run(async (tx, _record, recordAll) => {
-      freed.length = 0;
-      const ids = [...new Set(reports.map((r) => r.machineId))].sort();
-      // Sent together (one round trip), run in this order. Machines are locked in id order,
-      // as every batch does: two batches never wait on each other in a cycle.
-      const [rows, finished] = await Promise.all([
-        tx
-          .select()
-          .from(machines)
-          .where(anyOf(machines.id, ids))
-          .orderBy(machines.id)
-          .for('update')
-          .execute(),
-        this.#finishJobs(tx, reports),
-      ]);
-      const current = new Map(rows.map((row) => [row.id, row]));
-      const changed = new Map<string, MachineRow>();
-      const released = new Map<string, HostShare>();
-      const events: EventInput[] = [];
-      const results: Settled<void>[] = [];
-      const now = new Date();
-      for (const report of reports) {
-        if (report.kind === 'final' && !finished.has(report.jobId)) {
-          results.push({ error: new LeaseLostError() });
-          continue;
+    const freed: HeldShare[] = [];
+    return await this.uow.run(
+      async (tx, _record, recordAll) => {
+        freed.length = 0;
+        const ids = [...new Set(reports.map((r) => r.machineId))].sort();
+        // Sent together (one round trip), run in this order. Machines are locked in id order,
+        // as every batch does: two batches never wait on each other in a cycle.
+        const [rows, finished] = await Promise.all([
+          tx
+            .select()
+            .from(machines)
+            .where(anyOf(machines.id, ids))
+            .orderBy(machines.id)
+            .for('update')
+            .execute(),
+          this.#finishJobs(tx, reports),
+        ]);
+        const current = new Map(rows.map((row) => [row.id, row]));
+        const changed = new Map<string, MachineRow>();
+        const released = new Map<string, HostShare>();
+        const events: EventInput[] = [];
+        const results: Settled<void>[] = [];
+        const now = new Date();
+        for (const report of reports) {
+          if (report.kind === 'final' && !finished.has(report.jobId)) {
+            results.push({ error: new LeaseLostError() });
+            continue;
+          }
+          results.push({ value: undefined });
+          const before = current.get(report.machineId);
+          const { outcome } = report;
+          if (!before || (report.kind === 'seen' && before.state === outcome.state)) continue;
+          if (
+            before.hostId &&
+            holdsResources(before.state as MachineState) &&
+            !holdsResources(outcome.state)
+          ) {
+            addShare(released, before.hostId, before);
+            freed.push({ hostId: before.hostId, share: before });
+          }
+          const after: MachineRow = {
+            ...before,
+            state: outcome.state,
+            error: outcome.error,
+            addresses: outcome.info ? [...outcome.info.addresses] : before.addresses,
+            providerRef: report.providerRef ?? before.providerRef,
+            updatedAt: now,
+          };
+          current.set(after.id, after);
+          changed.set(after.id, after);
+          events.push(
+            reportedStateEvent(
+              before,
+              after,
+              outcome.state === 'ERROR'
+                ? `Machine ${before.name} failed: ${outcome.error}`
+                : `Machine ${before.name} is ${outcome.state}.`,
+              { jobId: report.jobId },
+            ),
+          );
         }
-        results.push({ value: undefined });
-        const before = current.get(report.machineId);
-        const { outcome } = report;
-        if (!before || (report.kind === 'seen' && before.state === outcome.state)) continue;
-        if (before.hostId && holdsResources(before.state as MachineState) && !holdsResources(outcome.state)) {
-          addShare(released, before.hostId, before);
-          freed.push({ hostId: before.hostId, share: before });
-        }
-        const after: MachineRow = {
-          ...before,
-          state: outcome.state,
-          error: outcome.error,
-          addresses: outcome.info ? [...outcome.info.addresses] : before.addresses,
-          providerRef: report.providerRef ?? before.providerRef,
-          updatedAt: now,
-        };
-        current.set(after.id, after);
-        changed.set(after.id, after);
-        events.push(
-          reportedStateEvent(
-            before,
-            after,
-            outcome.state === 'ERROR'
-              ? `Machine ${before.name} failed: ${outcome.error}`
-              : `Machine ${before.name} is ${outcome.state}.`,
-            { jobId: report.jobId },
-          ),
-        );
-      }
-      // Sent together too.
-      await Promise.all([
-        releaseHosts(tx, released),
-        writeMachines(tx, [...changed.values()]),
-        recordAll(events),
-      ]);
-      return results;
-    });
-    await this.hostIndexes.release(freed);
-    return results;
+        // Sent together too.
+        await Promise.all([
+          releaseHosts(tx, released),
+          writeMachines(tx, [...changed.values()]),
+          recordAll(events),
+        ]);
+        return results;
+      },
+      () => this.hostIndexes.release(freed),
+    );
   }
 
   /** Finishes the jobs of final reports, one statement per owner and outcome; answers those finished. */

@@ -154,7 +154,7 @@ export class MachineCreation {
         );
       } catch (error) {
         // The indexes hold the failed batch's claims, or are out of date: read them again.
-        this.hostIndexes.invalidate();
+        this.hostIndexes.forget();
         if (error instanceof HostTaken && attempt < CLAIM_ATTEMPTS) continue;
         throw error;
       }

@@ -14,7 +14,7 @@ import { holdsResources, type MachineState, notFound, TRANSITIONAL_STATES } from
 import { and, eq, inArray, isNotNull, isNull, lt, ne, notExists, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { EventInput } from '../events/event-log.ts';
-import type { HostIndexCache } from '../hosts/host-index-cache.ts';
+import type { HeldShare, HostIndexCache } from '../hosts/host-index-cache.ts';
 import { addShare, type HostShare, occupyHost, releaseHosts } from '../hosts/host-placement.ts';
 import type { ConnectorPool } from '../providers/connector-pool.ts';
 import { providerError } from '../providers/provider-errors.ts';
@@ -234,81 +234,85 @@ export class MachineReconciler {
 
   /** Writes the drifts that still hold once their machines are locked; answers how many. */
   async #write(drifts: readonly Drift[]): Promise<number> {
-    const freed: { hostId: string; share: HostShare }[] = [];
+    const freed: HeldShare[] = [];
     let occupied = false;
-    const changed = await this.uow.run(async (tx, _record, recordAll) => {
-      freed.length = 0;
-      occupied = false;
-      const ids = drifts.map((d) => d.machine.id).sort();
-      const rows = await tx
-        .select()
-        .from(machines)
-        .where(anyOf(machines.id, ids))
-        .orderBy(machines.id)
-        .for('update');
-      // After the locks: a job enqueued since the provider was asked is seen here.
-      const busy = await tx
-        .select({ machineId: jobs.machineId })
-        .from(jobs)
-        .where(workingOn(anyOf(jobs.machineId, ids)));
-      const current = new Map(rows.map((row) => [row.id, row]));
-      const working = new Set(busy.map((b) => b.machineId));
-      const released = new Map<string, HostShare>();
-      const written: MachineRow[] = [];
-      const events: EventInput[] = [];
-      const now = new Date();
-      for (const { machine, observed, info } of drifts) {
-        const before = current.get(machine.id);
-        // Levante acted on it since it was read: what the provider said is already history.
-        if (!before || working.has(before.id) || before.updatedAt.getTime() !== machine.updatedAt.getTime())
-          continue;
-        const after: MachineRow = {
-          ...before,
-          state: observed,
-          error: observed === 'ERROR' ? (info?.error ?? 'The provider reports an error.') : null,
-          addresses: info && observed !== 'DELETED' ? [...info.addresses] : [],
-          updatedAt: now,
-        };
-        const held = holdsResources(before.state as MachineState);
-        if (before.hostId && held && !holdsResources(observed)) {
-          addShare(released, before.hostId, before);
-          freed.push({ hostId: before.hostId, share: before });
+    const changed = await this.uow.run(
+      async (tx, _record, recordAll) => {
+        freed.length = 0;
+        occupied = false;
+        const ids = drifts.map((d) => d.machine.id).sort();
+        const rows = await tx
+          .select()
+          .from(machines)
+          .where(anyOf(machines.id, ids))
+          .orderBy(machines.id)
+          .for('update');
+        // After the locks: a job enqueued since the provider was asked is seen here.
+        const busy = await tx
+          .select({ machineId: jobs.machineId })
+          .from(jobs)
+          .where(workingOn(anyOf(jobs.machineId, ids)));
+        const current = new Map(rows.map((row) => [row.id, row]));
+        const working = new Set(busy.map((b) => b.machineId));
+        const released = new Map<string, HostShare>();
+        const written: MachineRow[] = [];
+        const events: EventInput[] = [];
+        const now = new Date();
+        for (const { machine, observed, info } of drifts) {
+          const before = current.get(machine.id);
+          // Levante acted on it since it was read: what the provider said is already history.
+          if (!before || working.has(before.id) || before.updatedAt.getTime() !== machine.updatedAt.getTime())
+            continue;
+          const after: MachineRow = {
+            ...before,
+            state: observed,
+            error: observed === 'ERROR' ? (info?.error ?? 'The provider reports an error.') : null,
+            addresses: info && observed !== 'DELETED' ? [...info.addresses] : [],
+            updatedAt: now,
+          };
+          const held = holdsResources(before.state as MachineState);
+          if (before.hostId && held && !holdsResources(observed)) {
+            addShare(released, before.hostId, before);
+            freed.push({ hostId: before.hostId, share: before });
+          }
+          if (before.hostId && !held && holdsResources(observed)) {
+            // It runs there whatever the host's allocation says: the allocation follows.
+            await occupyHost(tx, before.hostId, before);
+            occupied = true;
+          }
+          written.push(after);
+          if (before.state === observed) {
+            events.push({
+              type: 'machine.addresses_changed',
+              actor: null,
+              projectId: before.projectId,
+              subjectType: 'Machine',
+              subjectId: before.id,
+              summary: `Machine ${before.name}'s addresses changed outside Levante: ${after.addresses.join(', ') || 'none'}.`,
+              before: { addresses: before.addresses },
+              after: { ...machineSummary(after), addresses: after.addresses, outsideLevante: true },
+            });
+            continue;
+          }
+          events.push(
+            reportedStateEvent(
+              before,
+              after,
+              observed === 'DELETED'
+                ? `Machine ${before.name} was deleted outside Levante.`
+                : `Machine ${before.name} is ${observed}: it was changed outside Levante.`,
+              { outsideLevante: true },
+            ),
+          );
         }
-        if (before.hostId && !held && holdsResources(observed)) {
-          // It runs there whatever the host's allocation says: the allocation follows.
-          await occupyHost(tx, before.hostId, before);
-          occupied = true;
-        }
-        written.push(after);
-        if (before.state === observed) {
-          events.push({
-            type: 'machine.addresses_changed',
-            actor: null,
-            projectId: before.projectId,
-            subjectType: 'Machine',
-            subjectId: before.id,
-            summary: `Machine ${before.name}'s addresses changed outside Levante: ${after.addresses.join(', ') || 'none'}.`,
-            before: { addresses: before.addresses },
-            after: { ...machineSummary(after), addresses: after.addresses, outsideLevante: true },
-          });
-          continue;
-        }
-        events.push(
-          reportedStateEvent(
-            before,
-            after,
-            observed === 'DELETED'
-              ? `Machine ${before.name} was deleted outside Levante.`
-              : `Machine ${before.name} is ${observed}: it was changed outside Levante.`,
-            { outsideLevante: true },
-          ),
-        );
-      }
-      await Promise.all([releaseHosts(tx, released), writeMachines(tx, written), recordAll(events)]);
-      return written.length;
-    });
-    await this.hostIndexes.release(freed);
-    if (occupied) this.hostIndexes.invalidate();
+        await Promise.all([releaseHosts(tx, released), writeMachines(tx, written), recordAll(events)]);
+        return written.length;
+      },
+      async () => {
+        await this.hostIndexes.release(freed);
+        if (occupied) this.hostIndexes.invalidate();
+      },
+    );
     return changed;
   }
 
