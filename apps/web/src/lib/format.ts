@@ -13,6 +13,11 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
+/** "1 machine", "2 machines": `plural` only where adding an s is wrong. */
+export function formatCount(n: number, one: string, plural = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : plural}`;
+}
+
 export function formatMemory(mib: number): string {
   if (mib >= 1024 * 1024) return `${trim(mib / (1024 * 1024))} TiB`;
   if (mib >= 1024) return `${trim(mib / 1024)} GiB`;

@@ -15,7 +15,7 @@ import {
 } from '@/graphql/admin';
 import { PROVIDER_ACCOUNTS, type ProviderAccount, UNMANAGED_MACHINES } from '@/graphql/machines';
 import { PROVIDERS } from '@/graphql/placement';
-import { formatDateTime } from '@/lib/format';
+import { formatCount, formatDateTime } from '@/lib/format';
 import { useProject } from '@/lib/project';
 import { AccountEditDialog } from './account-edit-dialog';
 import { CredentialsFields } from './credentials-form';
@@ -311,10 +311,9 @@ export function AccountsPage() {
 /** What a pass found, for the notice after "Check now". */
 function changedOutside(name: string, found: { checked: number; changed: number } | null): string {
   if (!found) return `${name} was compared with its provider.`;
-  const machines = (n: number) => `${n} machine${n === 1 ? '' : 's'}`;
   return found.changed === 0
-    ? `${name}: ${machines(found.checked)} compared with the provider, none changed outside Levante.`
-    : `${name}: ${machines(found.checked)} compared with the provider, ${machines(found.changed)} changed outside Levante (see the activity).`;
+    ? `${name}: ${formatCount(found.checked, 'machine')} compared with the provider, none changed outside Levante.`
+    : `${name}: ${formatCount(found.checked, 'machine')} compared with the provider, ${formatCount(found.changed, 'machine')} changed outside Levante (see the activity).`;
 }
 
 function AddAccount({ projectId, onAdded }: { projectId: string; onAdded: (name: string) => void }) {

@@ -6,8 +6,9 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage, Notice } from '@/components/feedback';
 import { BULK_MACHINE_ACTION, type Machine } from '@/graphql/machines';
 import type { Capabilities, MachineAction } from '@/graphql/types';
+import { formatCount } from '@/lib/format';
 import { ACTION_LABELS } from '../machine/actions';
-import { bulkOutcome, machineCount, offeredActions, someNames } from './bulk-actions';
+import { bulkOutcome, offeredActions, someNames } from './bulk-actions';
 
 /** One action on the machines selected in the inventory, and what the last one did. */
 export function BulkActionBar(props: {
@@ -89,7 +90,7 @@ export function BulkActionBar(props: {
       ) : null}
       <ConfirmDialog
         open={confirmDelete}
-        title={`Delete ${machineCount(selected.length)}?`}
+        title={`Delete ${formatCount(selected.length, 'machine')}?`}
         confirmLabel={selected.length === 1 ? 'Delete machine' : 'Delete machines'}
         danger
         busy={acting.loading}

@@ -1,6 +1,7 @@
 // Relative, not '@/': the repository's vitest runs this file without Next's path aliases.
 import type { Machine } from '../../graphql/machines';
 import { type Capabilities, MACHINE_ACTIONS, type MachineAction } from '../../graphql/types';
+import { formatCount } from '../../lib/format';
 import { actionBlocker } from '../machine/actions';
 
 const DOING: Record<MachineAction, string> = {
@@ -26,7 +27,6 @@ const DONE: Record<MachineAction, string> = {
 };
 
 /** "1 machine", "3 machines". */
-export const machineCount = (n: number): string => `${n} machine${n === 1 ? '' : 's'}`;
 
 /**
  * The selection without the machines the page no longer lists (another page, a filter, a deletion);
@@ -85,7 +85,9 @@ export function bulkOutcome(
 ): { summary: string; refusedTitle: string | null; refusedLines: string[] } {
   return {
     summary:
-      started === 0 ? `No machine is being ${DONE[action]}.` : `${DOING[action]} ${machineCount(started)}.`,
+      started === 0
+        ? `No machine is being ${DONE[action]}.`
+        : `${DOING[action]} ${formatCount(started, 'machine')}.`,
     refusedTitle: refused.length > 0 ? `Not ${DONE[action]}:` : null,
     refusedLines: refused.map((r) => `${r.name} — ${r.message}`),
   };

@@ -8,7 +8,7 @@ import { StateBadge } from '@/components/state-badge';
 import { MACHINES, type Machine, type MachineFilter, PROVIDER_ACCOUNTS } from '@/graphql/machines';
 import { PROVIDERS } from '@/graphql/placement';
 import { MACHINE_STATES, type MachineState } from '@/graphql/types';
-import { formatDateTime, formatShape } from '@/lib/format';
+import { formatCount, formatDateTime, formatShape } from '@/lib/format';
 import { useDebounced, useDebouncedCallback, useMachineChanges } from '@/lib/hooks';
 import { type Labels, labelTags, parseLabelFilter } from '@/lib/labels';
 import { useProject } from '@/lib/project';
@@ -295,7 +295,7 @@ export function Inventory() {
           </div>
           <div className="pager">
             <span className="muted">
-              Page {page} · {total} machine{total === 1 ? '' : 's'}
+              Page {page} · {formatCount(total, 'machine')}
               {sort.key !== 'createdAt' || sort.direction !== 'desc' ? ' · sorted within the page' : ''}
             </span>
             <span className="spacer" />

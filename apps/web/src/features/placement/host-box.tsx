@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { stateTone } from '@/components/state-badge';
 import type { Host, HostMachine } from '@/graphql/placement';
-import { percent, projectColour } from '@/lib/format';
+import { formatCount, percent, projectColour } from '@/lib/format';
 
 /** Up to this many machines, chips carry names; more, and they become dots. */
 const LABELLED_UP_TO = 9;
@@ -72,7 +72,7 @@ export const HostBox = memo(function HostBox(props: {
   return (
     <section
       className={classes.join(' ')}
-      aria-label={`Host ${host.name}${host.maintenance ? ', in maintenance' : ''}, ${total} machines`}
+      aria-label={`Host ${host.name}${host.maintenance ? ', in maintenance' : ''}, ${formatCount(total, 'machine')}`}
       data-host={host.name}
     >
       <span className="host-fill" style={{ height: `${fill}%` }} aria-hidden="true" />

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
 import { MACHINES } from '@/graphql/machines';
 import { PROVIDERS } from '@/graphql/placement';
-import { formatMemory, percent, projectColour } from '@/lib/format';
+import { formatCount, formatMemory, percent, projectColour } from '@/lib/format';
 import { useDebounced } from '@/lib/hooks';
 import { useProject } from '@/lib/project';
 import { useSession } from '@/lib/session';
@@ -178,7 +178,7 @@ export function PlacementMap() {
         </label>
         <div className="stack small muted" style={{ gap: 2 }}>
           <span>
-            {totals.hosts} hosts · {totals.machines} machines
+            {formatCount(totals.hosts, 'host')} · {formatCount(totals.machines, 'machine')}
             {totals.maintenance ? ` · ${totals.maintenance} in maintenance` : ''}
             {query ? ` · ${highlight.size} found` : ''}
           </span>
@@ -236,7 +236,7 @@ export function PlacementMap() {
                 <div key={item.key} className="cluster-title" style={{ top: item.start, height: item.size }}>
                   {row.name}
                   <span className="muted small">
-                    {row.hosts} hosts · {row.machines} machines
+                    {formatCount(row.hosts, 'host')} · {formatCount(row.machines, 'machine')}
                   </span>
                 </div>
               );

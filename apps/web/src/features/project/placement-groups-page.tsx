@@ -12,6 +12,7 @@ import {
 } from '@/graphql/machines';
 import type { PlacementPolicy } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
+import { formatCount } from '@/lib/format';
 import { useProject } from '@/lib/project';
 
 const POLICIES: Record<PlacementPolicy, string> = {
@@ -122,7 +123,7 @@ export function PlacementGroupsPage() {
       >
         <p>
           {deleting && deleting.members > 0
-            ? `It still holds ${deleting.members} machine${deleting.members === 1 ? '' : 's'}: Levante will refuse until ${deleting.members === 1 ? 'it is' : 'they are'} deleted.`
+            ? `It still holds ${formatCount(deleting.members, 'machine')}: Levante will refuse until ${deleting.members === 1 ? 'it is' : 'they are'} deleted.`
             : 'New machines can no longer be placed in it. Deleted machines keep their history.'}
         </p>
       </RemovalDialog>
