@@ -18,6 +18,7 @@ export const NODE_TYPES = [
   'Machine',
   'Job',
   'PlacementGroup',
+  'MachineTemplate',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

@@ -32,6 +32,7 @@ import { MachineConvergence } from './machines/machine-convergence.ts';
 import { CREATE_MACHINE_JOB } from './machines/machine-creation.ts';
 import { MachineMigrationCommands, MIGRATE_MACHINE_JOB } from './machines/machine-migration.commands.ts';
 import { MachineReconciler } from './machines/machine-reconciler.ts';
+import { MachineTemplateCommands } from './machines/machine-template.commands.ts';
 import { MARK_MANAGED_JOB, markManagedJob } from './machines/mark-managed.job.ts';
 import { migrateMachineJob } from './machines/migrate-machine.job.ts';
 import { PlacementGroupCommands } from './machines/placement-group.commands.ts';
@@ -112,6 +113,7 @@ export function createEngine(options: EngineOptions) {
     });
   });
   const jobQueries = new JobQueries(db);
+  const machineCommands = new MachineCommands(uow, queue, registry, hostIndexes);
   const worker = new Worker(
     {
       db,
@@ -152,7 +154,8 @@ export function createEngine(options: EngineOptions) {
     hostQueries: new HostQueries(db),
     quotas: new QuotaCommands(db, uow),
     placementGroups: new PlacementGroupCommands(db, uow),
-    machines: new MachineCommands(uow, queue, registry, hostIndexes),
+    machines: machineCommands,
+    machineTemplates: new MachineTemplateCommands(db, uow, registry, machineCommands),
     migrations: new MachineMigrationCommands(uow, queue, registry, hostIndexes),
     adoption: new MachineAdoption(db, uow, queue, pool, registry, hostIndexes),
     machineQueries: new MachineQueries(db),

@@ -22,6 +22,11 @@ export type { AdoptMachineInput, UnmanagedMachine } from './machines/machine-ado
 export type { CreatedMachine, CreateMachineInput, MachineWithJob } from './machines/machine-creation.ts';
 export type { Evacuation, MigrationStarted } from './machines/machine-migration.commands.ts';
 export type { Reconciliation } from './machines/machine-reconciler.ts';
+export type {
+  CreateFromTemplateInput,
+  MachineTemplateInput,
+  MachineTemplateView,
+} from './machines/machine-template.commands.ts';
 export type { PlacementGroupWithMembers } from './machines/placement-group.commands.ts';
 export type { Edge, Page, PageArgs } from './pagination.ts';
 export type { Member } from './projects/membership.queries.ts';

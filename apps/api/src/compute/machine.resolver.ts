@@ -7,7 +7,7 @@ import {
   type MachineAction,
   toGlobalId,
 } from '@levante/domain';
-import type { CreatedMachine, CreateMachineInput as EngineCreateInput, JobView } from '@levante/engine';
+import type { CreateMachineInput as EngineCreateInput, JobView } from '@levante/engine';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../graphql/connection.ts';
 import { ConnectionArgs } from '../graphql/connection-args.ts';
@@ -38,6 +38,7 @@ import {
   toAskedJobNode,
   toJobNode,
   toMachineNode,
+  toMachinePayload,
   toPlacementGroupNode,
 } from './machine.types.ts';
 import { MACHINE_EVENT_TYPES, mapStream } from './placement-changes.ts';
@@ -65,11 +66,6 @@ async function* jobUpdates(
     await events.return?.();
   }
 }
-
-const toMachinePayload = (actor: Actor, { item, job }: CreatedMachine): MachinePayload => ({
-  machine: toMachineNode(item),
-  job: toAskedJobNode(job, item.machine.name, actor),
-});
 
 const optionalId = (
   type: Parameters<typeof fromGlobalId>[0],

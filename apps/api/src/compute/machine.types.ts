@@ -1,6 +1,11 @@
 import type { JobRow } from '@levante/db';
 import { type Actor, allowedActions, type MachineState, toGlobalId } from '@levante/domain';
-import { type InventoryItem, jobSummary, type PlacementGroupWithMembers } from '@levante/engine';
+import {
+  type CreatedMachine,
+  type InventoryItem,
+  jobSummary,
+  type PlacementGroupWithMembers,
+} from '@levante/engine';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../graphql/connection.ts';
@@ -239,6 +244,11 @@ export class MachinePayload {
   @Field(() => JobNode, { description: 'The job doing the work; follow it by subscription.' })
   job!: JobNode;
 }
+
+export const toMachinePayload = (actor: Actor, { item, job }: CreatedMachine): MachinePayload => ({
+  machine: toMachineNode(item),
+  job: toAskedJobNode(job, item.machine.name, actor),
+});
 
 @ObjectType()
 export class CreateMachinesPayload {

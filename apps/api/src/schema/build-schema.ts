@@ -4,6 +4,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { AdoptionResolver } from '../compute/adoption.resolver.ts';
 import { HostResolver, ProjectQuotaResolver } from '../compute/host.resolver.ts';
 import { MachineResolver } from '../compute/machine.resolver.ts';
+import { MachineTemplateResolver } from '../compute/machine-template.resolver.ts';
 import { EventResolver } from '../events/event.resolver.ts';
 import { ApiTokenResolver } from '../identity/api-token.resolver.ts';
 import { AuthResolver } from '../identity/auth.resolver.ts';
@@ -36,6 +37,7 @@ export async function buildLevanteSchema(): Promise<GraphQLSchema> {
       ProviderResolver,
       AccountResolver,
       MachineResolver,
+      MachineTemplateResolver,
       AdoptionResolver,
       HostResolver,
       ProjectQuotaResolver,

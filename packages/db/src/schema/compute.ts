@@ -67,6 +67,39 @@ export const placementGroups = pgTable(
 );
 export type PlacementGroupRow = typeof placementGroups.$inferSelect;
 
+/**
+ * A recipe for machines (CIMI's MachineTemplate), kept by a project. Its
+ * parts may go (an account deleted, an image the provider no longer offers):
+ * they become null and the template stays, saying what is missing, until it
+ * is edited.
+ */
+export const machineTemplates = pgTable(
+  'machine_templates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    accountId: uuid('account_id').references(() => providerAccounts.id, { onDelete: 'set null' }),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'set null' }),
+    imageId: uuid('image_id').references(() => machineImages.id, { onDelete: 'set null' }),
+    configurationId: uuid('configuration_id').references(() => machineConfigurations.id, {
+      onDelete: 'set null',
+    }),
+    placementGroupId: uuid('placement_group_id').references(() => placementGroups.id, {
+      onDelete: 'set null',
+    }),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
+    userData: text('user_data'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('machine_templates_project_name_key').on(t.projectId, sql`lower(${t.name})`)],
+);
+export type MachineTemplateRow = typeof machineTemplates.$inferSelect;
+
 export const machines = pgTable(
   'machines',
   {

@@ -4,25 +4,17 @@ import {
   anyOf,
   type HostRow,
   type JobRow,
-  type LocationRow,
   liveMachine,
-  locations,
-  type MachineConfigurationRow,
-  type MachineImageRow,
   type MachineRow,
-  machineConfigurations,
-  machineImages,
   machines,
   type PlacementGroupRow,
   type ProjectRow,
-  type ProviderAccountRow,
-  type ProviderRow,
   placementGroups,
   recordset,
   type Transaction,
   uniqueViolation,
 } from '@levante/db';
-import { type Actor, badInput, conflict, type Labels, LevanteError, notFound } from '@levante/domain';
+import { type Actor, conflict, type Labels, LevanteError, notFound } from '@levante/domain';
 import { type Hypervisor, type PlacementRequest, placeMachine } from '@levante/scheduler';
 import { and, eq, sql } from 'drizzle-orm';
 import { Batcher, type Settled } from '../batching/batcher.ts';
@@ -31,7 +23,6 @@ import type { HostIndexCache, LocationHosts } from '../hosts/host-index-cache.ts
 import { addShare, claimHosts, groupMemberHosts, type HostShare } from '../hosts/host-placement.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { authorizeProject } from '../projects/project-access.ts';
-import { projectAccount } from '../providers/project-account.ts';
 import {
   assertWithinQuota,
   hasLimits,
@@ -41,6 +32,7 @@ import {
 } from '../quotas/quota-usage.ts';
 import type { RecordEvents, UnitOfWork } from '../unit-of-work.ts';
 import type { InventoryItem } from './machine.queries.ts';
+import { type Offer, readOffer } from './machine-offer.ts';
 import { machineSummary } from './machine-view.ts';
 
 export const CREATE_MACHINE_JOB = 'machine.create';
@@ -174,17 +166,6 @@ const hostsTaken = () =>
  * its hosts' index was out of date: the batch is tried again from fresh rows.
  */
 class HostTaken extends Error {}
-
-interface Offer {
-  readonly account: ProviderAccountRow;
-  readonly provider: ProviderRow;
-  readonly location: LocationRow;
-  readonly image: MachineImageRow;
-  readonly configuration: MachineConfigurationRow;
-  /** The machine's disk: the configuration's, or the image's when the provider sizes it from the image. */
-  readonly diskGiB: number;
-  readonly usesHosts: boolean;
-}
 
 interface Group {
   readonly row: PlacementGroupRow;
@@ -380,62 +361,10 @@ class CreateBatch {
     );
   }
 
-  /** What the request asks of its account; read in four statements sent together. */
+  /** What the request asks of its account, read once per batch. */
   #offer(input: CreateMachineInput): Promise<Offer> {
     const key = `offer:${input.projectId}:${input.accountId}:${input.locationId}:${input.imageId}:${input.configurationId}`;
-    return this.#once(key, async () => {
-      const { tx } = this;
-      const [account, [location], [image], [configuration]] = await Promise.all([
-        projectAccount(tx, input.projectId, input.accountId),
-        tx.select().from(locations).where(eq(locations.id, input.locationId)),
-        tx
-          .select({ image: machineImages, location: locations })
-          .from(machineImages)
-          .innerJoin(locations, eq(locations.id, machineImages.locationId))
-          .where(and(eq(machineImages.id, input.imageId), eq(machineImages.accountId, input.accountId))),
-        tx
-          .select()
-          .from(machineConfigurations)
-          .where(
-            and(
-              eq(machineConfigurations.id, input.configurationId),
-              eq(machineConfigurations.accountId, input.accountId),
-            ),
-          ),
-      ]);
-      if (!account) throw notFound('Provider account');
-      if (!location || location.providerId !== account.provider.id) throw notFound('Location');
-      if (!image) throw notFound('Image');
-      if (image.image.locationId !== location.id) {
-        throw badInput(
-          'imageId',
-          `Image ${image.image.name} is offered in ${image.location.name}, not in ${location.name}.`,
-        );
-      }
-      if (!configuration) throw notFound('Configuration');
-      if (configuration.locationId !== location.id) {
-        throw badInput(
-          'configurationId',
-          `Configuration ${configuration.name} is not offered in ${location.name}.`,
-        );
-      }
-      // A configuration without a disk of its own (0: EC2's EBS-only types) takes the image's size.
-      if (configuration.diskGiB > 0 && configuration.diskGiB < image.image.minDiskGiB) {
-        throw badInput(
-          'configurationId',
-          `Image ${image.image.name} needs a disk of ${image.image.minDiskGiB} GiB; ${configuration.name} has ${configuration.diskGiB} GiB.`,
-        );
-      }
-      const { capabilities } = await this.registry.get(account.provider.kind);
-      return {
-        ...account,
-        location,
-        image: image.image,
-        configuration,
-        diskGiB: Math.max(configuration.diskGiB, image.image.minDiskGiB),
-        usesHosts: capabilities.hosts,
-      };
-    });
+    return this.#once(key, () => readOffer(this.tx, this.registry, input));
   }
 
   #group(projectId: string, groupId: string): Promise<Group> {
