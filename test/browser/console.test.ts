@@ -858,6 +858,105 @@ describe('the web console, in Chromium', () => {
     await expect.poll(() => unused.count(), LIVE).toBe(0);
   }, 90_000);
 
+  it('saves the wizard as a template, creates a machine from it, and deletes it from Machine templates', async () => {
+    const TEMPLATE = 'web-template';
+    const switcher = admin.locator('#project-select');
+    await switcher.selectOption({ label: `${RENAMED} · owner` });
+    await expect.poll(() => switcher.locator('option:checked').textContent(), LIVE).toContain(RENAMED);
+    await nav(admin, 'Create machine');
+    await wizardToName(admin);
+    const summary = admin.locator('aside[aria-label=Summary] dd');
+    const image = (await summary.nth(2).textContent()) ?? '';
+    const configuration = (await summary.nth(3).textContent()) ?? '';
+    expect(image).not.toBe('—');
+    expect(configuration).not.toBe('—');
+    await admin.locator('summary', { hasText: 'Labels (optional)' }).click();
+    await admin.getByRole('button', { name: 'Add label' }).click();
+    await admin.getByLabel('Key of label 1').fill('tier');
+    await admin.getByLabel('Value of label 1').fill('web');
+
+    // Saved under a name; the same name in another case is refused at the field.
+    const save = async (name: string) => {
+      await admin.getByRole('button', { name: 'Save as template' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Save as template' });
+      await expect.poll(() => dialog.isVisible(), LIVE).toBe(true);
+      await dialog.getByLabel('Template name').fill(name);
+      await dialog.getByLabel('Description (optional)').fill('A small web server.');
+      await dialog.getByRole('button', { name: 'Save template' }).click();
+      return dialog;
+    };
+    const saved = await save(TEMPLATE);
+    await expect.poll(() => admin.getByText(`Template ${TEMPLATE} saved.`).isVisible(), LIVE).toBe(true);
+    expect(await saved.count()).toBe(0);
+    const picker = admin.locator('select[name=machine-template]');
+    await expect.poll(() => picker.locator('option:checked').textContent(), LIVE).toBe(TEMPLATE);
+    const refused = await save('Web-Template');
+    await expect
+      .poll(() => refused.getByLabel('Template name').getAttribute('aria-invalid'), LIVE)
+      .toBe('true');
+    await refused.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => refused.count(), LIVE).toBe(0);
+
+    // Listed with what it is made of.
+    await nav(admin, 'Machine templates');
+    const row = admin.locator(`tr[data-template="${TEMPLATE}"]`);
+    await expect.poll(() => row.isVisible(), LIVE).toBe(true);
+    expect(await admin.locator('tr[data-template]').count()).toBe(1);
+    expect(await row.locator('[data-template-image]').textContent()).toContain(image);
+    expect(await row.locator('[data-template-configuration]').textContent()).toContain(configuration);
+    expect(await row.locator('[data-template-labels]').textContent()).toContain('tier=web');
+    expect(await row.textContent()).toContain('A small web server.');
+    expect(await row.locator('[data-template-problem]').count()).toBe(0);
+    await admin.screenshot({ path: join(SHOTS, 'machine-templates.png') });
+
+    // A viewer sees it, and nothing to create or delete with.
+    const viewer = await newPage();
+    await logIn(viewer.page, 'viewer1', VIEWER_PASSWORD);
+    await viewer.page.waitForURL(/\/machines$/);
+    await viewer.page.locator('#project-select').selectOption({ label: `${RENAMED} · viewer` });
+    await nav(viewer.page, 'Machine templates');
+    const viewed = viewer.page.locator(`tr[data-template="${TEMPLATE}"]`);
+    await expect.poll(() => viewed.isVisible(), LIVE).toBe(true);
+    expect(await viewed.getByRole('button', { name: `Delete ${TEMPLATE}` }).count()).toBe(0);
+    expect(await viewed.getByRole('link', { name: `Create machines from ${TEMPLATE}` }).count()).toBe(0);
+    await viewer.context.close();
+
+    // Its row starts the wizard from it: every step is filled in, the name is left to give.
+    await row.getByRole('link', { name: `Create machines from ${TEMPLATE}` }).click();
+    await admin.waitForURL(/\/machines\/new\?template=/, LIVE);
+    await expect.poll(() => picker.locator('option:checked').textContent(), LIVE).toBe(TEMPLATE);
+    await expect.poll(() => summary.nth(3).textContent(), LIVE).toBe(configuration);
+    expect(await summary.nth(2).textContent()).toBe(image);
+    expect(await summary.nth(0).textContent()).toContain('local');
+    expect(await admin.getByLabel('Key of label 1').inputValue()).toBe('tier');
+    expect(await admin.getByLabel('Value of label 1').inputValue()).toBe('web');
+    await admin.locator('input[name=machine-name]').fill('templated-1');
+    await admin.getByRole('button', { name: 'Create machine' }).click();
+    await expect
+      .poll(() => admin.locator('h2 [data-state]').getAttribute('data-state'), LIVE)
+      .toBe('STARTED');
+    await nav(admin, 'Machines');
+    const made = admin.locator('tr[data-machine="templated-1"]');
+    await expect.poll(() => made.locator('[data-state]').getAttribute('data-state'), LIVE).toBe('STARTED');
+    expect(await made.locator('[data-labels]').textContent()).toBe('tier=web');
+
+    // The picker at the top of the wizard does the same.
+    await nav(admin, 'Create machine');
+    await expect.poll(() => picker.isVisible(), LIVE).toBe(true);
+    await picker.selectOption({ label: TEMPLATE });
+    await expect.poll(() => summary.nth(3).textContent(), LIVE).toBe(configuration);
+    expect(await admin.locator('input[name=machine-name]').isVisible()).toBe(true);
+
+    await nav(admin, 'Machine templates');
+    await row.getByRole('button', { name: `Delete ${TEMPLATE}` }).click();
+    const confirm = admin.getByRole('dialog', { name: `Delete ${TEMPLATE}?` });
+    await expect.poll(() => confirm.isVisible(), LIVE).toBe(true);
+    await confirm.getByRole('button', { name: 'Delete template' }).click();
+    await expect.poll(() => admin.getByText(`Template ${TEMPLATE} deleted.`).isVisible(), LIVE).toBe(true);
+    await expect.poll(() => row.count(), LIVE).toBe(0);
+    expect(await admin.getByText('No machine template yet.').isVisible()).toBe(true);
+  }, 90_000);
+
   it("renames the project's own account, and refuses credentials the provider does not accept", async () => {
     await nav(admin, 'Provider accounts');
     await admin.locator('#project-select').selectOption({ label: 'admin (personal) · owner' });

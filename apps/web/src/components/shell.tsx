@@ -24,6 +24,7 @@ const SETTINGS_NAV: readonly NavItem[] = [
   { href: '/project/members', label: 'Members' },
   { href: '/project/accounts', label: 'Provider accounts' },
   { href: '/project/placement-groups', label: 'Placement groups' },
+  { href: '/project/templates', label: 'Machine templates' },
   { href: '/project/quotas', label: 'Quotas' },
   { href: '/tokens', label: 'API tokens' },
 ];

@@ -98,7 +98,7 @@ const JOB_FIELDS = gql`
 `;
 
 /** What every machine mutation answers: the machine as it is now, and the job doing the work. */
-const MACHINE_PAYLOAD_FIELDS = gql`
+export const MACHINE_PAYLOAD_FIELDS = gql`
   fragment MachinePayloadFields on MachinePayload {
     machine {
       ...MachineFields

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, type ReactNode, useRef, useState } from 'react';
-import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
+import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
 import { LabelsEditor } from '@/components/labels-editor';
 import { UsageBar } from '@/components/usage-bar';
 import { PROJECT_QUOTA } from '@/graphql/identity';
@@ -16,6 +16,7 @@ import {
   PLACEMENT_GROUPS,
   PROVIDER_ACCOUNTS,
 } from '@/graphql/machines';
+import type { MachineTemplate } from '@/graphql/templates';
 import type { Job } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
 import { formatMemory, formatShape, formatStorage } from '@/lib/format';
@@ -24,6 +25,9 @@ import { type LabelRow, labelsFromRows } from '@/lib/labels';
 import { useProject } from '@/lib/project';
 import { Choice } from './choice';
 import { CreationProgress, CreationsProgress } from './creation-progress';
+import { SaveTemplateDialog } from './save-template-dialog';
+import { choicesFromTemplate } from './template-choices';
+import { TemplatePicker } from './template-picker';
 import {
   configurationProblem,
   countProblem,
@@ -60,6 +64,9 @@ export function CreateMachineWizard() {
   const [labels, setLabels] = useState<LabelRow[]>([]);
   const [count, setCount] = useState('1');
   const [created, setCreated] = useState<Created[] | null>(null);
+  const [templateId, setTemplateId] = useState('');
+  const [savingTemplate, setSavingTemplate] = useState(false);
+  const [templateNotice, setTemplateNotice] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   const accounts = useQuery(PROVIDER_ACCOUNTS, { variables: { projectId }, skip: !projectId });
@@ -131,6 +138,24 @@ export function CreateMachineWizard() {
       creationOfOne.reset();
       creationOfMany.reset();
     };
+  }
+
+  /** Fills in every step from a template and goes to the last: only the name is left to give. */
+  function startFrom(template: MachineTemplate | null) {
+    setTemplateId(template?.id ?? '');
+    const choices = template ? choicesFromTemplate(template) : null;
+    if (!choices) return;
+    setAccountId(choices.accountId);
+    setLocationId(choices.locationId);
+    setImageId(choices.imageId);
+    setConfigurationId(choices.configurationId);
+    setPlacementGroupId(choices.placementGroupId);
+    setLabels(choices.labels);
+    setUserData(choices.userData);
+    setTemplateNotice(null);
+    creationOfOne.reset();
+    creationOfMany.reset();
+    go(STEPS.length - 1);
   }
 
   async function submit(event: FormEvent) {
@@ -372,124 +397,161 @@ export function CreateMachineWizard() {
 
   const last = step === STEPS.length - 1;
   return (
-    <form onSubmit={submit} noValidate>
-      <div className="page-head">
-        <div>
-          <h1>Create a machine</h1>
-          <p className="muted">In {project.name}. Nothing is created until you confirm on the last step.</p>
+    <>
+      <form onSubmit={submit} noValidate>
+        <div className="page-head">
+          <div>
+            <h1>Create a machine</h1>
+            <p className="muted">In {project.name}. Nothing is created until you confirm on the last step.</p>
+          </div>
+          <TemplatePicker projectId={projectId} value={templateId} onPick={startFrom} />
         </div>
-      </div>
-      <div className="wizard">
-        <nav aria-label="Steps">
-          <ol className="steps">
-            {STEPS.map((label, index) => (
-              <li key={label}>
+        <div className="wizard">
+          <nav aria-label="Steps">
+            <ol className="steps">
+              {STEPS.map((label, index) => (
+                <li key={label}>
+                  <button
+                    type="button"
+                    className={`step-link${index === step ? ' current' : ''}${values[index] && index !== step ? ' done' : ''}`}
+                    disabled={!reachable(index)}
+                    aria-current={index === step ? 'step' : undefined}
+                    onClick={() => go(index)}
+                  >
+                    <span className="num">{values[index] && index !== step ? '✓' : index + 1}</span>
+                    <span>
+                      {label}
+                      <span className="step-value">{values[index] ?? ''}</span>
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ol>
+          </nav>
+          <section className="panel" aria-labelledby="step-title">
+            <h2 id="step-title" ref={heading} tabIndex={-1}>
+              {step + 1}. {stepTitle(step)}
+            </h2>
+            {panel[step]}
+            {serverError && serverError.field !== 'name' ? <ErrorMessage error={creation.error} /> : null}
+            {templateNotice ? <Notice tone="success">{templateNotice}</Notice> : null}
+            <div className="wizard-nav">
+              {step > 0 ? (
+                <button type="button" className="btn" onClick={() => go(step - 1)}>
+                  ← Back
+                </button>
+              ) : null}
+              {last ? (
                 <button
                   type="button"
-                  className={`step-link${index === step ? ' current' : ''}${values[index] && index !== step ? ' done' : ''}`}
-                  disabled={!reachable(index)}
-                  aria-current={index === step ? 'step' : undefined}
-                  onClick={() => go(index)}
+                  className="btn"
+                  disabled={!reachable(4) || labelsInvalid}
+                  onClick={() => {
+                    setTemplateNotice(null);
+                    setSavingTemplate(true);
+                  }}
                 >
-                  <span className="num">{values[index] && index !== step ? '✓' : index + 1}</span>
-                  <span>
-                    {label}
-                    <span className="step-value">{values[index] ?? ''}</span>
-                  </span>
+                  Save as template…
                 </button>
-              </li>
-            ))}
-          </ol>
-        </nav>
-        <section className="panel" aria-labelledby="step-title">
-          <h2 id="step-title" ref={heading} tabIndex={-1}>
-            {step + 1}. {stepTitle(step)}
-          </h2>
-          {panel[step]}
-          {serverError && serverError.field !== 'name' ? <ErrorMessage error={creation.error} /> : null}
-          <div className="wizard-nav">
-            {step > 0 ? (
-              <button type="button" className="btn" onClick={() => go(step - 1)}>
-                ← Back
-              </button>
-            ) : null}
-            {last ? (
-              <button
-                type="submit"
-                className="btn btn-primary"
-                disabled={
-                  creation.loading ||
-                  !reachable(4) ||
-                  nameProblem !== null ||
-                  configProblem !== null ||
-                  countProblem(count) !== null ||
-                  labelsInvalid
-                }
-              >
-                {creation.loading
-                  ? 'Creating…'
-                  : howMany > 1
-                    ? `Create ${howMany} machines`
-                    : 'Create machine'}
-              </button>
+              ) : null}
+              {last ? (
+                <button
+                  type="submit"
+                  className="btn btn-primary"
+                  disabled={
+                    creation.loading ||
+                    !reachable(4) ||
+                    nameProblem !== null ||
+                    configProblem !== null ||
+                    countProblem(count) !== null ||
+                    labelsInvalid
+                  }
+                >
+                  {creation.loading
+                    ? 'Creating…'
+                    : howMany > 1
+                      ? `Create ${howMany} machines`
+                      : 'Create machine'}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={!values[step]}
+                  onClick={() => go(step + 1)}
+                >
+                  Next →
+                </button>
+              )}
+            </div>
+          </section>
+          <aside className="panel wizard-summary" aria-label="Summary">
+            <h2>Summary</h2>
+            <dl className="details compact">
+              {STEPS.map((label, index) => (
+                <div key={label} style={{ display: 'contents' }}>
+                  <dt>{label}</dt>
+                  <dd>{values[index] ?? '—'}</dd>
+                </div>
+              ))}
+            </dl>
+            <h3 style={{ marginTop: 16 }}>Quota headroom</h3>
+            {projectQuota ? (
+              <>
+                <UsageBar
+                  label="Machines"
+                  used={projectQuota.usage.machines}
+                  limit={projectQuota.limits.machines}
+                  adding={configuration ? howMany : 0}
+                />
+                <UsageBar
+                  label="vCPUs"
+                  used={projectQuota.usage.vcpus}
+                  limit={projectQuota.limits.vcpus}
+                  adding={configuration ? howMany * requestOf(configuration, image).vcpus : 0}
+                />
+                <UsageBar
+                  label="Memory"
+                  used={projectQuota.usage.memoryMiB}
+                  limit={projectQuota.limits.memoryMiB}
+                  adding={howMany * (configuration?.memoryMiB ?? 0)}
+                  format={formatMemory}
+                />
+                <UsageBar
+                  label="Storage"
+                  used={projectQuota.usage.storageGiB}
+                  limit={projectQuota.limits.storageGiB}
+                  adding={configuration ? howMany * requestOf(configuration, image).storageGiB : 0}
+                  format={formatStorage}
+                />
+              </>
             ) : (
-              <button
-                type="button"
-                className="btn btn-primary"
-                disabled={!values[step]}
-                onClick={() => go(step + 1)}
-              >
-                Next →
-              </button>
+              <ErrorMessage error={quota.error} />
             )}
-          </div>
-        </section>
-        <aside className="panel wizard-summary" aria-label="Summary">
-          <h2>Summary</h2>
-          <dl className="details compact">
-            {STEPS.map((label, index) => (
-              <div key={label} style={{ display: 'contents' }}>
-                <dt>{label}</dt>
-                <dd>{values[index] ?? '—'}</dd>
-              </div>
-            ))}
-          </dl>
-          <h3 style={{ marginTop: 16 }}>Quota headroom</h3>
-          {projectQuota ? (
-            <>
-              <UsageBar
-                label="Machines"
-                used={projectQuota.usage.machines}
-                limit={projectQuota.limits.machines}
-                adding={configuration ? howMany : 0}
-              />
-              <UsageBar
-                label="vCPUs"
-                used={projectQuota.usage.vcpus}
-                limit={projectQuota.limits.vcpus}
-                adding={configuration ? howMany * requestOf(configuration, image).vcpus : 0}
-              />
-              <UsageBar
-                label="Memory"
-                used={projectQuota.usage.memoryMiB}
-                limit={projectQuota.limits.memoryMiB}
-                adding={howMany * (configuration?.memoryMiB ?? 0)}
-                format={formatMemory}
-              />
-              <UsageBar
-                label="Storage"
-                used={projectQuota.usage.storageGiB}
-                limit={projectQuota.limits.storageGiB}
-                adding={configuration ? howMany * requestOf(configuration, image).storageGiB : 0}
-                format={formatStorage}
-              />
-            </>
-          ) : (
-            <ErrorMessage error={quota.error} />
-          )}
-        </aside>
-      </div>
-    </form>
+          </aside>
+        </div>
+      </form>
+      {savingTemplate ? (
+        <SaveTemplateDialog
+          projectId={projectId}
+          choices={{
+            accountId,
+            locationId,
+            imageId,
+            configurationId,
+            placementGroupId,
+            labels: labelCheck.labels,
+            userData,
+          }}
+          onClose={() => setSavingTemplate(false)}
+          onSaved={(template) => {
+            setSavingTemplate(false);
+            setTemplateId(template.id);
+            setTemplateNotice(`Template ${template.name} saved.`);
+          }}
+        />
+      ) : null}
+    </>
   );
 }
 

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { MachineTemplate } from '../../../graphql/templates';
+import {
+  choicesFromTemplate,
+  templateInput,
+  templateNameProblem,
+  templateOptionLabel,
+  templateProblem,
+} from '../template-choices';
+
+const template: MachineTemplate = {
+  id: 't1',
+  projectId: 'p1',
+  name: 'web',
+  description: null,
+  accountId: 'a1',
+  accountName: 'local',
+  provider: { id: 'pr1', name: 'Levante local', kind: 'local' },
+  location: { id: 'l1', ref: 'paris', name: 'Paris' },
+  image: {
+    id: 'i1',
+    name: 'Alpine 3.20',
+    os: 'linux',
+    architecture: 'x86_64',
+    minDiskGiB: 1,
+    hypervisors: [],
+    ref: 'alpine-3.20',
+  },
+  configuration: { id: 'c1', ref: 'small', name: 'Small', vcpus: 1, memoryMiB: 1024, diskGiB: 10 },
+  placementGroupId: 'g1',
+  placementGroupName: 'web-spread',
+  labels: { tier: 'web', env: 'prod' },
+  userData: '#cloud-config',
+  problem: null,
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+};
+
+describe('a template in the wizard', () => {
+  it('fills in every choice, its labels as rows sorted by key', () => {
+    expect(choicesFromTemplate(template)).toEqual({
+      accountId: 'a1',
+      locationId: 'l1',
+      imageId: 'i1',
+      configurationId: 'c1',
+      placementGroupId: 'g1',
+      labels: [
+        { id: 0, key: 'env', value: 'prod' },
+        { id: 1, key: 'tier', value: 'web' },
+      ],
+      userData: '#cloud-config',
+    });
+  });
+
+  it('leaves the group, labels and user data empty when the template has none', () => {
+    const bare = { ...template, placementGroupId: null, labels: {}, userData: null };
+    expect(choicesFromTemplate(bare)).toMatchObject({ placementGroupId: '', labels: [], userData: '' });
+  });
+
+  it('fills in nothing from a template that cannot create machines, and says why', () => {
+    const gone = { ...template, image: null, problem: 'Image Alpine 3.20 is no longer offered.' };
+    expect(choicesFromTemplate(gone)).toBeNull();
+    expect(templateProblem(gone)).toBe('Image Alpine 3.20 is no longer offered.');
+    expect(templateOptionLabel(gone)).toBe('web — Image Alpine 3.20 is no longer offered.');
+    expect(templateOptionLabel(template)).toBe('web');
+  });
+
+  it('names the parts that are gone when the API gives no problem', () => {
+    const gone = { ...template, accountId: null, configuration: null };
+    expect(templateProblem(gone)).toBe(
+      'Its provider account and configuration no longer exist: edit it first.',
+    );
+    expect(templateProblem({ ...template, location: null })).toBe(
+      'Its location no longer exists: edit it first.',
+    );
+    expect(choicesFromTemplate(gone)).toBeNull();
+    expect(templateProblem(template)).toBeNull();
+  });
+});
+
+describe('saving the wizard as a template', () => {
+  const choices = {
+    accountId: 'a1',
+    locationId: 'l1',
+    imageId: 'i1',
+    configurationId: 'c1',
+    placementGroupId: '',
+    labels: { tier: 'web' },
+    userData: '  ',
+  };
+
+  it('sends the choices, trimmed, with nothing for an empty group, description or user data', () => {
+    expect(templateInput(choices, '  web-template ', ' ')).toEqual({
+      name: 'web-template',
+      description: null,
+      accountId: 'a1',
+      locationId: 'l1',
+      imageId: 'i1',
+      configurationId: 'c1',
+      placementGroupId: null,
+      labels: { tier: 'web' },
+      userData: null,
+    });
+    expect(
+      templateInput(
+        { ...choices, placementGroupId: 'g1', userData: '#cloud-config\n' },
+        'web',
+        ' For the web. ',
+      ),
+    ).toMatchObject({ description: 'For the web.', placementGroupId: 'g1', userData: '#cloud-config\n' });
+  });
+
+  it('asks for a name of 1 to 64 characters', () => {
+    expect(templateNameProblem(' ')).toBe('Give the template a name.');
+    expect(templateNameProblem('a'.repeat(65))).toBe('A template name can have at most 64 characters.');
+    expect(templateNameProblem('a'.repeat(64))).toBeNull();
+    expect(templateNameProblem('Web template')).toBeNull();
+  });
+});

@@ -1,0 +1,107 @@
+// Relative, not '@/': the repository's vitest runs this file without Next's path aliases.
+import type { MachineTemplate, MachineTemplateInput } from '../../graphql/templates';
+import { type LabelRow, type Labels, labelRows } from '../../lib/labels';
+
+/** The API's rule for template names (unique in the project, whatever their case). */
+export const MAX_TEMPLATE_NAME = 64;
+
+/** What the create wizard holds that a template fills in; '' is "not chosen" (no group for the group). */
+export interface WizardChoices {
+  readonly accountId: string;
+  readonly locationId: string;
+  readonly imageId: string;
+  readonly configurationId: string;
+  readonly placementGroupId: string;
+  readonly labels: LabelRow[];
+  readonly userData: string;
+}
+
+type TemplateParts = Pick<
+  MachineTemplate,
+  | 'accountId'
+  | 'location'
+  | 'image'
+  | 'configuration'
+  | 'placementGroupId'
+  | 'labels'
+  | 'userData'
+  | 'problem'
+>;
+
+/**
+ * Why a template cannot create machines now: the API's `problem`, or, should it not say, the part
+ * that is gone. Null when it can.
+ */
+export function templateProblem(template: TemplateParts): string | null {
+  if (template.problem) return template.problem;
+  const gone = [
+    template.accountId ? null : 'provider account',
+    template.location ? null : 'location',
+    template.image ? null : 'image',
+    template.configuration ? null : 'configuration',
+  ].filter((part) => part !== null);
+  if (gone.length === 0) return null;
+  const parts = gone.length === 1 ? gone[0] : `${gone.slice(0, -1).join(', ')} and ${gone.at(-1)}`;
+  return `Its ${parts} no longer ${gone.length === 1 ? 'exists' : 'exist'}: edit it first.`;
+}
+
+/** The wizard's choices from a template, or null when the template cannot create machines. */
+export function choicesFromTemplate(template: TemplateParts): WizardChoices | null {
+  if (templateProblem(template) !== null) return null;
+  return {
+    accountId: template.accountId ?? '',
+    locationId: template.location?.id ?? '',
+    imageId: template.image?.id ?? '',
+    configurationId: template.configuration?.id ?? '',
+    placementGroupId: template.placementGroupId ?? '',
+    labels: labelRows(
+      Object.fromEntries(Object.entries(template.labels ?? {}).map(([key, value]) => [key, String(value)])),
+    ),
+    userData: template.userData ?? '',
+  };
+}
+
+/** The text of a template in the wizard's picker: its name, and its problem when it has one. */
+export function templateOptionLabel(template: Pick<MachineTemplate, 'name'> & TemplateParts): string {
+  const problem = templateProblem(template);
+  return problem ? `${template.name} — ${problem}` : template.name;
+}
+
+/** The API's rule, repeated here to say it while the name is typed. */
+export function templateNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) return 'Give the template a name.';
+  if (trimmed.length > MAX_TEMPLATE_NAME)
+    return `A template name can have at most ${MAX_TEMPLATE_NAME} characters.`;
+  return null;
+}
+
+/** The wizard's current choices, as they are saved in a template. */
+export interface SavedChoices {
+  readonly accountId: string;
+  readonly locationId: string;
+  readonly imageId: string;
+  readonly configurationId: string;
+  readonly placementGroupId: string;
+  readonly labels: Labels;
+  readonly userData: string;
+}
+
+/** createMachineTemplate's input: empty description, group and user data are left out (null). */
+export function templateInput(
+  choices: SavedChoices,
+  name: string,
+  description: string,
+): MachineTemplateInput {
+  return {
+    name: name.trim(),
+    description: description.trim() || null,
+    accountId: choices.accountId,
+    locationId: choices.locationId,
+    imageId: choices.imageId,
+    configurationId: choices.configurationId,
+    placementGroupId: choices.placementGroupId || null,
+    labels: choices.labels,
+    userData: choices.userData.trim() ? choices.userData : null,
+  };
+}
