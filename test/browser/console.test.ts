@@ -858,7 +858,7 @@ describe('the web console, in Chromium', () => {
     await expect.poll(() => unused.count(), LIVE).toBe(0);
   }, 90_000);
 
-  it('saves the wizard as a template, creates a machine from it, and deletes it from Machine templates', async () => {
+  it('saves the wizard as a template, creates a machine from it, updates it, and deletes it from Machine templates', async () => {
     const TEMPLATE = 'web-template';
     const switcher = admin.locator('#project-select');
     await switcher.selectOption({ label: `${RENAMED} · owner` });
@@ -947,7 +947,16 @@ describe('the web console, in Chromium', () => {
     await expect.poll(() => summary.nth(3).textContent(), LIVE).toBe(configuration);
     expect(await admin.locator('input[name=machine-name]').isVisible()).toBe(true);
 
+    // What the wizard changes, "Update template" saves over the template it started from.
+    await admin.getByLabel('Value of label 1').fill('frontend');
+    await admin.getByRole('button', { name: `Update template ${TEMPLATE}` }).click();
+    await expect.poll(() => admin.getByText(`Template ${TEMPLATE} updated.`).isVisible(), LIVE).toBe(true);
     await nav(admin, 'Machine templates');
+    await expect
+      .poll(() => row.locator('[data-template-labels]').textContent(), LIVE)
+      .toContain('tier=frontend');
+    expect(await row.textContent()).toContain('A small web server.');
+
     await row.getByRole('button', { name: `Delete ${TEMPLATE}` }).click();
     const confirm = admin.getByRole('dialog', { name: `Delete ${TEMPLATE}?` });
     await expect.poll(() => confirm.isVisible(), LIVE).toBe(true);

@@ -221,13 +221,13 @@ describe.each(TEST_DATABASE_KINDS)('machine templates on %s', (kind) => {
 
     const broken = await templates().byId(subject.admin, template.id);
     expect(broken.image).toBeNull();
-    expect(broken.problem).toBe('its image is no longer offered by the provider.');
+    expect(broken.problem).toBe('Its image is no longer offered by the provider.');
     const refused = await refusal(
       templates().createMachines(subject.admin, { templateId: template.id, name: 'from-broken' }),
     );
     expect(refused.code).toBe('BAD_USER_INPUT');
     expect(refused.message).toBe(
-      'Template old-image cannot create machines: its image is no longer offered by the provider.',
+      'Template old-image cannot create machines. Its image is no longer offered by the provider. Edit it first.',
     );
     const inventory = await subject.engine.machineQueries.inventory(
       subject.admin,

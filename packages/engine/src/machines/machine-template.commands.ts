@@ -193,7 +193,11 @@ export class MachineTemplateCommands {
   /** Creates machines as the template says, as `createMachine` (one) or `createMachines` (several) would. */
   async createMachines(actor: Actor, input: CreateFromTemplateInput): Promise<CreatedMachine[]> {
     const { template, problem } = await this.byId(actor, input.templateId);
-    if (problem) throw badInput('templateId', `Template ${template.name} cannot create machines: ${problem}`);
+    if (problem)
+      throw badInput(
+        'templateId',
+        `Template ${template.name} cannot create machines. ${problem} Edit it first.`,
+      );
     const machine = {
       projectId: template.projectId,
       accountId: template.accountId!,
@@ -266,12 +270,12 @@ export class MachineTemplateCommands {
 }
 
 function problemOf(view: Omit<MachineTemplateView, 'problem'>, shared: boolean): string | null {
-  if (!view.account || !view.provider) return 'its provider account was deleted.';
-  if (!shared) return `provider account ${view.account.name} is no longer shared with this project.`;
-  if (view.provider.deletedAt) return `provider ${view.provider.name} was removed.`;
-  if (!view.location) return 'its location no longer exists.';
-  if (!view.image) return 'its image is no longer offered by the provider.';
-  if (!view.configuration) return 'its configuration is no longer offered by the provider.';
+  if (!view.account || !view.provider) return 'Its provider account was deleted.';
+  if (!shared) return `Provider account ${view.account.name} is no longer shared with this project.`;
+  if (view.provider.deletedAt) return `Provider ${view.provider.name} was removed.`;
+  if (!view.location) return 'Its location no longer exists.';
+  if (!view.image) return 'Its image is no longer offered by the provider.';
+  if (!view.configuration) return 'Its configuration is no longer offered by the provider.';
   return null;
 }
 

@@ -121,19 +121,14 @@ export function TemplatesPage() {
                     <td>
                       {canWrite ? (
                         <div className="row" style={{ minWidth: 190, flexWrap: 'nowrap' }}>
-                          {problem ? (
-                            <button type="button" className="btn btn-small" disabled title={problem}>
-                              Create machines
-                            </button>
-                          ) : (
-                            <Link
-                              className="btn btn-small"
-                              href={`/machines/new?template=${encodeURIComponent(t.id)}`}
-                              aria-label={`Create machines from ${t.name}`}
-                            >
-                              Create machines
-                            </Link>
-                          )}
+                          {/* The wizard mends a template too: it chooses the parts that are gone. */}
+                          <Link
+                            className="btn btn-small"
+                            href={`/machines/new?template=${encodeURIComponent(t.id)}`}
+                            aria-label={`${problem ? 'Edit' : 'Create machines from'} ${t.name}`}
+                          >
+                            {problem ? 'Edit' : 'Create machines'}
+                          </Link>
                           <button
                             type="button"
                             className="btn btn-small btn-danger-outline"

@@ -45,9 +45,11 @@ export function templateProblem(template: TemplateParts): string | null {
   return `Its ${parts} no longer ${gone.length === 1 ? 'exists' : 'exist'}: edit it first.`;
 }
 
-/** The wizard's choices from a template, or null when the template cannot create machines. */
-export function choicesFromTemplate(template: TemplateParts): WizardChoices | null {
-  if (templateProblem(template) !== null) return null;
+/**
+ * The wizard's choices from a template. A part that is gone stays to be chosen (''), so that the
+ * wizard can mend the template: `firstStepToChoose` says where to start.
+ */
+export function choicesFromTemplate(template: TemplateParts): WizardChoices {
   return {
     accountId: template.accountId ?? '',
     locationId: template.location?.id ?? '',
@@ -59,6 +61,13 @@ export function choicesFromTemplate(template: TemplateParts): WizardChoices | nu
     ),
     userData: template.userData ?? '',
   };
+}
+
+/** The wizard's step (0: account … 4: name) from which something is left to choose. */
+export function firstStepToChoose(choices: WizardChoices): number {
+  const chosen = [choices.accountId, choices.locationId, choices.imageId, choices.configurationId];
+  const missing = chosen.indexOf('');
+  return missing === -1 ? chosen.length : missing;
 }
 
 /** The text of a template in the wizard's picker: its name, and its problem when it has one. */

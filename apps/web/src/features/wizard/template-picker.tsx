@@ -11,7 +11,8 @@ import { templateOptionLabel, templateProblem } from './template-choices';
 /**
  * "Start from a template", when the project has templates: picking one fills in the wizard, which
  * can still change anything. `/machines/new?template=<id>` picks it on arrival (the templates page
- * links there). A template that cannot create machines is shown disabled, with its problem.
+ * links there). A template that cannot create machines says why: the wizard fills in what is left
+ * of it, for the person to choose the rest and update it.
  */
 export function TemplatePicker(props: {
   projectId: string;
@@ -35,15 +36,16 @@ export function TemplatePicker(props: {
   useEffect(() => {
     if (!wanted || arrived.current === wanted.id) return;
     arrived.current = wanted.id;
-    if (current !== wanted.id && templateProblem(wanted) === null) onPick.current(wanted);
+    if (current !== wanted.id) onPick.current(wanted);
   }, [wanted, current]);
 
+  const picked = list.find((t) => t.id === props.value) ?? wanted;
   let warning: string | null = null;
   if (templates.error) warning = `Templates could not be read: ${readableError(templates.error).message}`;
   else if (requested && templates.data && !wanted)
     warning = 'The template asked for is not in this project (any more): pick another, or choose each step.';
-  else if (wanted && templateProblem(wanted))
-    warning = `${wanted.name} cannot create machines: ${templateProblem(wanted)}`;
+  else if (picked && templateProblem(picked))
+    warning = `${picked.name} cannot create machines. ${templateProblem(picked)} Choose what is missing, then update the template.`;
   if (list.length === 0 && !warning) return null;
   return (
     <div className="actions template-picker">
@@ -57,7 +59,7 @@ export function TemplatePicker(props: {
         >
           <option value="">None: choose each step</option>
           {list.map((t) => (
-            <option key={t.id} value={t.id} disabled={templateProblem(t) !== null}>
+            <option key={t.id} value={t.id}>
               {templateOptionLabel(t)}
             </option>
           ))}

@@ -16,7 +16,7 @@ import {
   PLACEMENT_GROUPS,
   PROVIDER_ACCOUNTS,
 } from '@/graphql/machines';
-import type { MachineTemplate } from '@/graphql/templates';
+import { type MachineTemplate, UPDATE_MACHINE_TEMPLATE } from '@/graphql/templates';
 import type { Job } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
 import { formatMemory, formatShape, formatStorage } from '@/lib/format';
@@ -26,7 +26,7 @@ import { useProject } from '@/lib/project';
 import { Choice } from './choice';
 import { CreationProgress, CreationsProgress } from './creation-progress';
 import { SaveTemplateDialog } from './save-template-dialog';
-import { choicesFromTemplate } from './template-choices';
+import { choicesFromTemplate, firstStepToChoose, templateInput } from './template-choices';
 import { TemplatePicker } from './template-picker';
 import {
   configurationProblem,
@@ -64,7 +64,7 @@ export function CreateMachineWizard() {
   const [labels, setLabels] = useState<LabelRow[]>([]);
   const [count, setCount] = useState('1');
   const [created, setCreated] = useState<Created[] | null>(null);
-  const [templateId, setTemplateId] = useState('');
+  const [template, setTemplate] = useState<MachineTemplate | null>(null);
   const [savingTemplate, setSavingTemplate] = useState(false);
   const [templateNotice, setTemplateNotice] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -86,6 +86,7 @@ export function CreateMachineWizard() {
   });
   const [createMachine, creationOfOne] = useMutation(CREATE_MACHINE);
   const [createMachines, creationOfMany] = useMutation(CREATE_MACHINES);
+  const [updateMachineTemplate, updating] = useMutation(UPDATE_MACHINE_TEMPLATE);
 
   const account = accounts.data?.providerAccounts.find((a) => a.id === accountId) ?? null;
   // Machines are made in regions and sites; a zone only says where inside its region one runs.
@@ -110,6 +111,15 @@ export function CreateMachineWizard() {
   const serverError = creation.error ? readableError(creation.error) : null;
   const labelCheck = labelsFromRows(labels);
   const labelsInvalid = Object.keys(labelCheck.problems).length > 0 || labelCheck.overall !== null;
+  const savedChoices = {
+    accountId,
+    locationId,
+    imageId,
+    configurationId,
+    placementGroupId,
+    labels: labelCheck.labels,
+    userData,
+  };
   const configProblem = configuration
     ? configurationProblem(configuration, image, projectQuota, howMany)
     : null;
@@ -140,11 +150,14 @@ export function CreateMachineWizard() {
     };
   }
 
-  /** Fills in every step from a template and goes to the last: only the name is left to give. */
-  function startFrom(template: MachineTemplate | null) {
-    setTemplateId(template?.id ?? '');
-    const choices = template ? choicesFromTemplate(template) : null;
-    if (!choices) return;
+  /**
+   * Fills in every step from a template and goes to the first left to choose: the name, or a part
+   * of a template that is gone (then "Update template" mends it).
+   */
+  function startFrom(picked: MachineTemplate | null) {
+    setTemplate(picked);
+    if (!picked) return;
+    const choices = choicesFromTemplate(picked);
     setAccountId(choices.accountId);
     setLocationId(choices.locationId);
     setImageId(choices.imageId);
@@ -155,7 +168,29 @@ export function CreateMachineWizard() {
     setTemplateNotice(null);
     creationOfOne.reset();
     creationOfMany.reset();
-    go(STEPS.length - 1);
+    updating.reset();
+    go(firstStepToChoose(choices));
+  }
+
+  /** Saves the wizard's choices over the template it started from, keeping its name and description. */
+  async function updateTemplate() {
+    if (!template) return;
+    setTemplateNotice(null);
+    try {
+      const result = await updateMachineTemplate({
+        variables: {
+          input: {
+            templateId: template.id,
+            ...templateInput(savedChoices, template.name, template.description ?? ''),
+          },
+        },
+      });
+      if (!result.data) return;
+      setTemplate(result.data.updateMachineTemplate);
+      setTemplateNotice(`Template ${template.name} updated.`);
+    } catch {
+      // Shown from `updating.error`.
+    }
   }
 
   async function submit(event: FormEvent) {
@@ -404,7 +439,7 @@ export function CreateMachineWizard() {
             <h1>Create a machine</h1>
             <p className="muted">In {project.name}. Nothing is created until you confirm on the last step.</p>
           </div>
-          <TemplatePicker projectId={projectId} value={templateId} onPick={startFrom} />
+          <TemplatePicker projectId={projectId} value={template?.id ?? ''} onPick={startFrom} />
         </div>
         <div className="wizard">
           <nav aria-label="Steps">
@@ -435,6 +470,7 @@ export function CreateMachineWizard() {
             {panel[step]}
             {serverError && serverError.field !== 'name' ? <ErrorMessage error={creation.error} /> : null}
             {templateNotice ? <Notice tone="success">{templateNotice}</Notice> : null}
+            <ErrorMessage error={updating.error} />
             <div className="wizard-nav">
               {step > 0 ? (
                 <button type="button" className="btn" onClick={() => go(step - 1)}>
@@ -452,6 +488,16 @@ export function CreateMachineWizard() {
                   }}
                 >
                   Save as template…
+                </button>
+              ) : null}
+              {last && template ? (
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={updating.loading || !reachable(4) || labelsInvalid}
+                  onClick={() => void updateTemplate()}
+                >
+                  {updating.loading ? 'Updating…' : `Update template ${template.name}`}
                 </button>
               ) : null}
               {last ? (
@@ -534,20 +580,12 @@ export function CreateMachineWizard() {
       {savingTemplate ? (
         <SaveTemplateDialog
           projectId={projectId}
-          choices={{
-            accountId,
-            locationId,
-            imageId,
-            configurationId,
-            placementGroupId,
-            labels: labelCheck.labels,
-            userData,
-          }}
+          choices={savedChoices}
           onClose={() => setSavingTemplate(false)}
-          onSaved={(template) => {
+          onSaved={(saved) => {
             setSavingTemplate(false);
-            setTemplateId(template.id);
-            setTemplateNotice(`Template ${template.name} saved.`);
+            setTemplate(saved);
+            setTemplateNotice(`Template ${saved.name} saved.`);
           }}
         />
       ) : null}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MachineTemplate } from '../../../graphql/templates';
 import {
   choicesFromTemplate,
+  firstStepToChoose,
   templateInput,
   templateNameProblem,
   templateOptionLabel,
@@ -57,9 +58,13 @@ describe('a template in the wizard', () => {
     expect(choicesFromTemplate(bare)).toMatchObject({ placementGroupId: '', labels: [], userData: '' });
   });
 
-  it('fills in nothing from a template that cannot create machines, and says why', () => {
+  it('fills in what is left of a template that cannot create machines, says why, and where to choose', () => {
     const gone = { ...template, image: null, problem: 'Image Alpine 3.20 is no longer offered.' };
-    expect(choicesFromTemplate(gone)).toBeNull();
+    const choices = choicesFromTemplate(gone);
+    expect(choices).toMatchObject({ accountId: 'a1', locationId: 'l1', imageId: '', configurationId: 'c1' });
+    expect(firstStepToChoose(choices)).toBe(2);
+    expect(firstStepToChoose(choicesFromTemplate(template))).toBe(4);
+    expect(firstStepToChoose(choicesFromTemplate({ ...template, accountId: null }))).toBe(0);
     expect(templateProblem(gone)).toBe('Image Alpine 3.20 is no longer offered.');
     expect(templateOptionLabel(gone)).toBe('web — Image Alpine 3.20 is no longer offered.');
     expect(templateOptionLabel(template)).toBe('web');
@@ -73,7 +78,6 @@ describe('a template in the wizard', () => {
     expect(templateProblem({ ...template, location: null })).toBe(
       'Its location no longer exists: edit it first.',
     );
-    expect(choicesFromTemplate(gone)).toBeNull();
     expect(templateProblem(template)).toBeNull();
   });
 });
