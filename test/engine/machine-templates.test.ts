@@ -247,6 +247,33 @@ describe.each(TEST_DATABASE_KINDS)('machine templates on %s', (kind) => {
     expect(created!.machine.imageId).toBe(another.id);
   });
 
+  it('goes with its project, and with a shared account stops being usable', async () => {
+    const owner = await buildSite(subject, { hosts: 1, projectName: 'tpl-owner' });
+    const borrower = await subject.engine.projects.create(subject.admin, { name: 'tpl-borrower' });
+    await subject.engine.accounts.associate(subject.admin, owner.accountId, borrower.id);
+    const borrowed = await templates().create(subject.admin, borrower.id, {
+      name: 'borrowed',
+      accountId: owner.accountId,
+      locationId: owner.locationId,
+      imageId: owner.imageId,
+      configurationId: owner.configurationId,
+    });
+    expect(borrowed.problem).toBeNull();
+    await subject.engine.accounts.dissociate(subject.admin, owner.accountId, borrower.id);
+    const unshared = await templates().byId(subject.admin, borrowed.template.id);
+    expect(unshared.problem).toBe('Provider account site is no longer shared with this project.');
+    expect(
+      (
+        await refusal(
+          templates().createMachines(subject.admin, { templateId: borrowed.template.id, name: 'x' }),
+        )
+      ).code,
+    ).toBe('BAD_USER_INPUT');
+
+    await subject.engine.projects.delete(subject.admin, borrower.id);
+    expect((await refusal(templates().byId(subject.admin, borrowed.template.id))).code).toBe('NOT_FOUND');
+  });
+
   it('deletes a template and leaves the machines made from it', async () => {
     const { template } = await templates().create(subject.admin, site.projectId, recipe('short-lived'));
     const [made] = await templates().createMachines(subject.admin, {
