@@ -940,6 +940,30 @@ describe('the web console, in Chromium', () => {
     await expect.poll(() => made.locator('[data-state]').getAttribute('data-state'), LIVE).toBe('STARTED');
     expect(await made.locator('[data-labels]').textContent()).toBe('tier=web');
 
+    // A machine's page saves what it is made of as a template too.
+    await made.getByRole('link', { name: 'templated-1' }).click();
+    await admin.waitForURL(/\/machines\/[^/]+$/, LIVE);
+    await admin.getByRole('button', { name: 'Save as template…' }).click();
+    const fromMachine = admin.getByRole('dialog', { name: 'Save as template' });
+    await expect.poll(() => fromMachine.isVisible(), LIVE).toBe(true);
+    expect(await fromMachine.textContent()).toContain(
+      "templated-1's account, location, image and configuration",
+    );
+    await fromMachine.getByLabel('Template name').fill('like-templated-1');
+    await fromMachine.getByRole('button', { name: 'Save template' }).click();
+    await expect.poll(() => admin.getByText('Template like-templated-1 saved.').isVisible(), LIVE).toBe(true);
+    await nav(admin, 'Machine templates');
+    const copy = admin.locator('tr[data-template="like-templated-1"]');
+    await expect.poll(() => copy.isVisible(), LIVE).toBe(true);
+    expect(await copy.locator('[data-template-image]').textContent()).toContain(image);
+    expect(await copy.locator('[data-template-labels]').textContent()).toContain('tier=web');
+    await copy.getByRole('button', { name: 'Delete like-templated-1' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Delete like-templated-1?' })
+      .getByRole('button', { name: 'Delete template' })
+      .click();
+    await expect.poll(() => copy.count(), LIVE).toBe(0);
+
     // The picker at the top of the wizard does the same.
     await nav(admin, 'Create machine');
     await expect.poll(() => picker.isVisible(), LIVE).toBe(true);

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
-import { ErrorMessage, Loading } from '@/components/feedback';
+import { ErrorMessage, Loading, Notice } from '@/components/feedback';
 import { StateBadge } from '@/components/state-badge';
 import { MACHINE, MACHINE_ACTION, PROVIDER_ACCOUNTS, PROVIDER_CAPABILITIES } from '@/graphql/machines';
 import { type Job, MACHINE_ACTIONS, type MachineAction } from '@/graphql/types';
@@ -15,6 +15,8 @@ import { labelTags } from '@/lib/labels';
 import { useProject } from '@/lib/project';
 import { useSession } from '@/lib/session';
 import { JobProgress } from '../wizard/creation-progress';
+import { SaveTemplateDialog } from '../wizard/save-template-dialog';
+import { choicesFromMachine } from '../wizard/template-choices';
 import { ACTION_LABELS, actionBlocker, migrateBlocker } from './actions';
 import { LabelsDialog } from './labels-dialog';
 import { MachineEvents } from './machine-events';
@@ -41,6 +43,8 @@ export function MachineDetails({ machineId }: { machineId: string }) {
   const [choosingHost, setChoosingHost] = useState(false);
   const [renaming, setRenaming] = useState(false);
   const [editingLabels, setEditingLabels] = useState(false);
+  const [savingTemplate, setSavingTemplate] = useState(false);
+  const [savedTemplate, setSavedTemplate] = useState<{ id: string; name: string } | null>(null);
   const { user } = useSession();
 
   if (loading && !machine) return <Loading label="Loading machine…" />;
@@ -67,6 +71,7 @@ export function MachineDetails({ machineId }: { machineId: string }) {
         : canWriteCurrent;
   const account = accounts.data?.providerAccounts.find((a) => a.id === machine.accountId);
   const context = { canWrite, capabilities: capabilities.data?.provider.capabilities ?? null };
+  const templateChoices = choicesFromMachine(machine);
   // Live migration is for platform admins, on providers that can do it.
   const canMigrate = Boolean(user?.isAdmin && machine.host && context.capabilities?.migrate);
   const migrationBlocker = migrateBlocker(machine, context.capabilities);
@@ -102,12 +107,25 @@ export function MachineDetails({ machineId }: { machineId: string }) {
             ) : null}
           </h1>
         </div>
+        {canWrite && machine.state !== 'DELETED' && templateChoices ? (
+          <button type="button" className="btn" onClick={() => setSavingTemplate(true)}>
+            Save as template…
+          </button>
+        ) : null}
         {machine.projectId !== project?.id && machineProject ? (
           <button type="button" className="btn btn-ghost" onClick={() => select(machine.projectId)}>
             Switch to {machineProject.name}
           </button>
         ) : null}
       </div>
+      {savedTemplate ? (
+        <Notice tone="success">
+          Template {savedTemplate.name} saved.{' '}
+          <Link href={`/machines/new?template=${encodeURIComponent(savedTemplate.id)}`}>
+            Create machines from it
+          </Link>
+        </Notice>
+      ) : null}
       <section className="panel" aria-label="Actions">
         <div className="action-bar" role="toolbar" aria-label="Machine actions">
           {MACHINE_ACTIONS.map((name) => {
@@ -269,6 +287,18 @@ export function MachineDetails({ machineId }: { machineId: string }) {
       </ConfirmDialog>
       {renaming ? <RenameDialog open machine={machine} onClose={() => setRenaming(false)} /> : null}
       {editingLabels ? <LabelsDialog machine={machine} onClose={() => setEditingLabels(false)} /> : null}
+      {savingTemplate && templateChoices ? (
+        <SaveTemplateDialog
+          projectId={machine.projectId}
+          choices={templateChoices}
+          keeps={`${machine.name}'s account, location, image and configuration, with its placement group and labels: machines like it can then be created from the template. Its user data is not kept by Levante, so the template has none.`}
+          onClose={() => setSavingTemplate(false)}
+          onSaved={(saved) => {
+            setSavingTemplate(false);
+            setSavedTemplate(saved);
+          }}
+        />
+      ) : null}
       {canMigrate ? (
         <MigrateDialog
           open={choosingHost}

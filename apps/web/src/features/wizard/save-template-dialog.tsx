@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation } from '@apollo/client/react';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/feedback';
 import { CREATE_MACHINE_TEMPLATE, MACHINE_TEMPLATES, type MachineTemplate } from '@/graphql/templates';
@@ -15,6 +15,8 @@ import { MAX_TEMPLATE_NAME, type SavedChoices, templateInput, templateNameProble
 export function SaveTemplateDialog(props: {
   projectId: string;
   choices: SavedChoices;
+  /** What the template keeps, said above the name; by default the wizard's choices. */
+  keeps?: ReactNode;
   onClose: () => void;
   onSaved: (template: MachineTemplate) => void;
 }) {
@@ -61,8 +63,8 @@ export function SaveTemplateDialog(props: {
         }}
       >
         <p className="muted small" style={{ margin: 0 }}>
-          The account, location, image and configuration chosen, with the placement group, labels and user
-          data: the wizard can start from it next time. The name and number of machines are not saved.
+          {props.keeps ??
+            'The account, location, image and configuration chosen, with the placement group, labels and user data: the wizard can start from it next time. The name and number of machines are not saved.'}
         </p>
         {refusal && !atName ? <ErrorMessage error={saving.error} /> : null}
         <label className="field">

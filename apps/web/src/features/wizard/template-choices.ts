@@ -114,3 +114,25 @@ export function templateInput(
     userData: choices.userData.trim() ? choices.userData : null,
   };
 }
+
+/** What a machine is made of, as a template keeps it; null when a part is gone (its image, say). */
+export function choicesFromMachine(machine: {
+  readonly accountId: string | null;
+  readonly location: { readonly id: string };
+  readonly imageId: string | null;
+  readonly configurationId: string | null;
+  readonly placementGroupId: string | null;
+  readonly labels: Labels;
+}): SavedChoices | null {
+  if (!machine.accountId || !machine.imageId || !machine.configurationId) return null;
+  return {
+    accountId: machine.accountId,
+    locationId: machine.location.id,
+    imageId: machine.imageId,
+    configurationId: machine.configurationId,
+    placementGroupId: machine.placementGroupId ?? '',
+    labels: machine.labels,
+    // Levante does not keep a machine's user data once its provider has it.
+    userData: '',
+  };
+}

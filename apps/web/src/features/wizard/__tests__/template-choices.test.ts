@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineTemplate } from '../../../graphql/templates';
 import {
+  choicesFromMachine,
   choicesFromTemplate,
   firstStepToChoose,
   templateInput,
@@ -119,5 +120,33 @@ describe('saving the wizard as a template', () => {
     expect(templateNameProblem('a'.repeat(65))).toBe('A template name can have at most 64 characters.');
     expect(templateNameProblem('a'.repeat(64))).toBeNull();
     expect(templateNameProblem('Web template')).toBeNull();
+  });
+});
+
+describe('a machine saved as a template', () => {
+  const machine = {
+    accountId: 'a1',
+    location: { id: 'l1' },
+    imageId: 'i1',
+    configurationId: 'c1',
+    placementGroupId: null,
+    labels: { tier: 'web' },
+  };
+
+  it('keeps its account, location, image, configuration and labels, without user data', () => {
+    expect(choicesFromMachine(machine)).toEqual({
+      accountId: 'a1',
+      locationId: 'l1',
+      imageId: 'i1',
+      configurationId: 'c1',
+      placementGroupId: '',
+      labels: { tier: 'web' },
+      userData: '',
+    });
+  });
+
+  it('cannot be saved once a part of it is gone', () => {
+    expect(choicesFromMachine({ ...machine, imageId: null })).toBeNull();
+    expect(choicesFromMachine({ ...machine, accountId: null })).toBeNull();
   });
 });
