@@ -88,6 +88,14 @@ describe.each(TEST_DATABASE_KINDS)('machine templates through the API, on %s', (
       problem: null,
     });
     expect(await templateNames(viewer)).toContain('api-web');
+    const { machineTemplate: asViewer } = dataOf(
+      await call<{ machineTemplate: { hasUserData: boolean; userData: string | null } }>(
+        'query T($id: ID!) { machineTemplate(id: $id) { hasUserData userData } }',
+        { id: saved.id },
+        viewer,
+      ),
+    );
+    expect(asViewer).toEqual({ hasUserData: true, userData: null });
 
     const { created } = dataOf(
       await call<Created>(FROM_TEMPLATE, {

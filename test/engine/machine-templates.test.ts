@@ -173,8 +173,23 @@ describe.each(TEST_DATABASE_KINDS)('machine templates on %s', (kind) => {
   });
 
   it('lets viewers read templates but not use, change or delete them; hides them from outsiders', async () => {
-    const { template } = await templates().create(subject.admin, site.projectId, recipe('readable'));
-    expect((await templates().byId(viewer, template.id)).template.name).toBe('readable');
+    const { template } = await templates().create(
+      subject.admin,
+      site.projectId,
+      recipe('readable', { userData: '#cloud-config\npassword: s3cret\n' }),
+    );
+    // A viewer reads it, but not its user data, which may hold secrets.
+    const seen = await templates().byId(viewer, template.id);
+    expect(seen.template.name).toBe('readable');
+    expect(seen.hasUserData).toBe(true);
+    expect(seen.template.userData).toBeNull();
+    expect(
+      (await templates().list(viewer, site.projectId)).find((v) => v.template.id === template.id)?.template
+        .userData,
+    ).toBeNull();
+    expect((await templates().byId(subject.admin, template.id)).template.userData).toBe(
+      '#cloud-config\npassword: s3cret\n',
+    );
     for (const attempt of [
       () => templates().createMachines(viewer, { templateId: template.id, name: 'by-viewer' }),
       () => templates().update(viewer, template.id, recipe('renamed')),

@@ -50,7 +50,13 @@ export class MachineTemplateNode {
   placementGroupName!: string | null;
   @Field(() => GraphQLJSONObject)
   labels!: Record<string, string>;
-  @Field(() => String, { nullable: true })
+  @Field(() => Boolean)
+  hasUserData!: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Given to those who may use the template (not viewers: it may hold secrets); `hasUserData` says whether there is some.',
+  })
   userData!: string | null;
   @Field(() => String, {
     nullable: true,
@@ -83,6 +89,7 @@ export const toMachineTemplateNode = (view: MachineTemplateView): MachineTemplat
     placementGroupId: placementGroup ? toGlobalId('PlacementGroup', placementGroup.id) : null,
     placementGroupName: placementGroup?.name ?? null,
     labels: template.labels,
+    hasUserData: view.hasUserData,
     userData: template.userData,
     problem: view.problem,
     createdAt: template.createdAt,

@@ -28,6 +28,8 @@ export interface MachineTemplate {
   placementGroupId: string | null;
   placementGroupName: string | null;
   labels: Labels;
+  hasUserData: boolean;
+  /** Null for viewers (it may hold secrets): `hasUserData` still says whether there is some. */
   userData: string | null;
   /** Why it cannot create machines now (a part of it is gone), or null when it can. */
   problem: string | null;
@@ -73,6 +75,7 @@ export const MACHINE_TEMPLATE_FIELDS = gql`
     placementGroupId
     placementGroupName
     labels
+    hasUserData
     userData
     problem
     createdAt

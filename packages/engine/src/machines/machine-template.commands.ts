@@ -27,11 +27,12 @@ import {
   type Labels,
   labelsSchema,
   notFound,
+  roleAllows,
   validate,
 } from '@levante/domain';
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorizeProject } from '../projects/project-access.ts';
+import { authorizeProject, type ProjectAccess } from '../projects/project-access.ts';
 import type { RecordEvent, UnitOfWork } from '../unit-of-work.ts';
 import type { MachineCommands } from './machine.commands.ts';
 import type { CreatedMachine } from './machine-creation.ts';
@@ -83,6 +84,12 @@ export interface MachineTemplateView {
   readonly placementGroup: PlacementGroupRow | null;
   /** Why it cannot create machines now, or null when it can. */
   readonly problem: string | null;
+  /**
+   * Whether it has user data. The user data itself (`template.userData`) is
+   * given only to those who may use the template: it may hold secrets
+   * (a cloud-init password, a token), which a viewer has no use for.
+   */
+  readonly hasUserData: boolean;
 }
 
 export interface CreateFromTemplateInput {
@@ -179,15 +186,19 @@ export class MachineTemplateCommands {
 
   /** The project's templates, by name. */
   async list(actor: Actor, projectId: string): Promise<MachineTemplateView[]> {
-    await authorizeProject(this.db, actor, projectId, 'resource.read');
-    return this.#views(eq(machineTemplates.projectId, projectId));
+    const access = await authorizeProject(this.db, actor, projectId, 'resource.read');
+    const views = await this.#views(eq(machineTemplates.projectId, projectId));
+    return views.map((view) => forCaller(view, actor, access));
   }
 
   async byId(actor: Actor, templateId: string): Promise<MachineTemplateView> {
     const [view] = await this.#views(eq(machineTemplates.id, templateId));
     if (!view) throw notFound('Machine template');
-    await authorizeProject(this.db, actor, view.template.projectId, 'resource.read');
-    return view;
+    return forCaller(
+      view,
+      actor,
+      await authorizeProject(this.db, actor, view.template.projectId, 'resource.read'),
+    );
   }
 
   /** Creates machines as the template says, as `createMachine` (one) or `createMachines` (several) would. */
@@ -265,11 +276,23 @@ export class MachineTemplateCommands {
       .leftJoin(placementGroups, eq(placementGroups.id, machineTemplates.placementGroupId))
       .where(where)
       .orderBy(asc(machineTemplates.name));
-    return rows.map(({ shared, ...view }) => ({ ...view, problem: problemOf(view, shared !== null) }));
+    return rows.map(({ shared, ...view }) => ({
+      ...view,
+      problem: problemOf(view, shared !== null),
+      hasUserData: view.template.userData !== null,
+    }));
   }
 }
 
-function problemOf(view: Omit<MachineTemplateView, 'problem'>, shared: boolean): string | null {
+function forCaller(view: MachineTemplateView, actor: Actor, access: ProjectAccess): MachineTemplateView {
+  const mayUse = actor.isAdmin || (access.role !== null && roleAllows(access.role, 'resource.write'));
+  return mayUse ? view : { ...view, template: { ...view.template, userData: null } };
+}
+
+function problemOf(
+  view: Omit<MachineTemplateView, 'problem' | 'hasUserData'>,
+  shared: boolean,
+): string | null {
   if (!view.account || !view.provider) return 'Its provider account was deleted.';
   if (!shared) return `Provider account ${view.account.name} is no longer shared with this project.`;
   if (view.provider.deletedAt) return `Provider ${view.provider.name} was removed.`;

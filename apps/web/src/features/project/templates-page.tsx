@@ -116,7 +116,7 @@ export function TemplatesPage() {
                         </span>
                       ))}
                       {Object.keys(t.labels).length === 0 ? <span className="muted">—</span> : null}
-                      {t.userData ? <span className="cell-sub">with user data</span> : null}
+                      {t.hasUserData ? <span className="cell-sub">with user data</span> : null}
                     </td>
                     <td>
                       {canWrite ? (

@@ -32,6 +32,7 @@ const template: MachineTemplate = {
   placementGroupId: 'g1',
   placementGroupName: 'web-spread',
   labels: { tier: 'web', env: 'prod' },
+  hasUserData: true,
   userData: '#cloud-config',
   problem: null,
   createdAt: '2025-01-01T00:00:00Z',
