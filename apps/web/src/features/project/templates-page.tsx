@@ -43,10 +43,10 @@ export function TemplatesPage() {
           {canWrite ? (
             <>
               Walk through <Link href="/machines/new">Create machine</Link> and, on its last step, choose
-              “Save as template”; the wizard can then start from it.
+              “Save as template”, or save one from a machine's page; the wizard can then start from it.
             </>
           ) : (
-            'Members of the project save them from the Create machine wizard.'
+            'Members of the project save them from the Create machine wizard or from a machine.'
           )}
         </EmptyState>
       ) : null}
