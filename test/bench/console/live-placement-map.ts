@@ -11,6 +11,7 @@
 import { hosts, machines, providerAccounts } from '@levante/db';
 import { fromGlobalId, toGlobalId } from '@levante/domain';
 import { eq } from 'drizzle-orm';
+import { formatCount } from '../../../apps/web/src/lib/format.ts';
 import { createBenchSite } from '../bench-site.ts';
 import { percentile, sleep, summarize } from '../measure.ts';
 import type { BenchmarkRow } from '../table.ts';
@@ -160,7 +161,7 @@ export async function livePlacementMap(site: ConsoleSite): Promise<BenchmarkRow[
     const opened = now();
     await page.goto(`${subject.url}/placement?location=${encodeURIComponent(bench.locationId)}`);
     await page
-      .getByText(`${HOSTS} hosts · ${MACHINES} machines`, { exact: true })
+      .getByText(`${formatCount(HOSTS, 'host')} · ${formatCount(MACHINES, 'machine')}`, { exact: true })
       .waitFor({ timeout: 60_000 });
     for (const host of liveHosts)
       await page.locator(`[data-host="${host.name}"]`).waitFor({ timeout: 10_000 });
