@@ -439,7 +439,7 @@ describe('the web console, in Chromium', () => {
     await expect.poll(() => refusal.isVisible(), LIVE).toBe(true);
     expect(await refusal.textContent()).toContain('The project was not deleted.');
     expect(await refusal.textContent()).toContain(
-      `Project ${RENAMED} still has 1 machine(s); delete them before the project.`,
+      `Project ${RENAMED} still has 1 machine; delete it before the project.`,
     );
     expect(await dialog.isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -34,14 +34,14 @@ describe.each(TEST_DATABASE_KINDS)('deleting a project on %s', (kind) => {
 
     const running = await refusal(engine.projects.delete(admin, site.projectId));
     expect(running.code).toBe('CONFLICT');
-    expect(running.message).toBe('Project owner still has 1 machine(s); delete them before the project.');
+    expect(running.message).toBe('Project owner still has 1 machine; delete it before the project.');
 
     await engine.machines.act(admin, machine.id, 'delete');
     await drain();
     const account = await refusal(engine.projects.delete(admin, site.projectId));
     expect(account.code).toBe('CONFLICT');
     expect(account.message).toBe(
-      'Project owner brought the provider account(s) "site"; delete them before the project.',
+      'Project owner brought the provider account "site"; delete it before the project.',
     );
     expect(await projectExists(site.projectId)).toBe(true);
   });

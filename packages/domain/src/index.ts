@@ -1,4 +1,5 @@
 export * from './actor.ts';
+export * from './counted.ts';
 export * from './errors.ts';
 export * from './event.ts';
 export * from './global-id.ts';

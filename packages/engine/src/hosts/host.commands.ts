@@ -9,7 +9,16 @@ import {
   providers,
   type Transaction,
 } from '@levante/db';
-import { type Actor, badInput, conflict, labelsSchema, notFound, validate } from '@levante/domain';
+import {
+  type Actor,
+  badInput,
+  conflict,
+  counted,
+  labelsSchema,
+  notFound,
+  themOrIt,
+  validate,
+} from '@levante/domain';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { liveMachines } from '../machines/live-machines.ts';
@@ -179,7 +188,7 @@ export class HostCommands {
       const running = await liveMachines(tx, { hostId });
       if (running > 0) {
         throw conflict(
-          `Host ${row.name} still has ${running} machine${running === 1 ? '' : 's'}; migrate or delete ${running === 1 ? 'it' : 'them'} first.`,
+          `Host ${row.name} still has ${counted(running, 'machine')}; migrate or delete ${themOrIt(running)} first.`,
         );
       }
       const [incoming] = await tx

@@ -1,5 +1,5 @@
 import { type Database, liveMachine, machines, type PlacementGroupRow, placementGroups } from '@levante/db';
-import { type Actor, conflict, notFound, validate } from '@levante/domain';
+import { type Actor, conflict, counted, notFound, themOrIt, validate } from '@levante/domain';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorizeProject } from '../projects/project-access.ts';
@@ -74,7 +74,7 @@ export class PlacementGroupCommands {
       const members = await liveMachines(tx, { placementGroupId: group.id });
       if (members > 0) {
         throw conflict(
-          `Placement group ${group.name} still has ${members} machine${members === 1 ? '' : 's'}; delete ${members === 1 ? 'it' : 'them'} first.`,
+          `Placement group ${group.name} still has ${counted(members, 'machine')}; delete ${themOrIt(members)} first.`,
         );
       }
       await tx.delete(placementGroups).where(eq(placementGroups.id, group.id));

@@ -6,7 +6,15 @@ import {
   providerAccounts,
   uniqueViolation,
 } from '@levante/db';
-import { type Actor, conflict, descriptionSchema, projectNameSchema, validate } from '@levante/domain';
+import {
+  type Actor,
+  conflict,
+  counted,
+  descriptionSchema,
+  projectNameSchema,
+  themOrIt,
+  validate,
+} from '@levante/domain';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { liveMachines } from '../machines/live-machines.ts';
@@ -117,13 +125,13 @@ export class ProjectCommands {
       ]);
       if (live > 0) {
         throw conflict(
-          `Project ${project.name} still has ${live} machine(s); delete them before the project.`,
+          `Project ${project.name} still has ${counted(live, 'machine')}; delete ${themOrIt(live)} before the project.`,
         );
       }
       if (owned.length > 0) {
         const names = owned.map((a) => `"${a.name}"`).join(', ');
         throw conflict(
-          `Project ${project.name} brought the provider account(s) ${names}; delete them before the project.`,
+          `Project ${project.name} brought the provider ${owned.length === 1 ? 'account' : 'accounts'} ${names}; delete ${themOrIt(owned.length)} before the project.`,
         );
       }
       // Its deleted machines go with it; the activity log keeps their events.

@@ -12,7 +12,7 @@ import {
   providers,
   uniqueViolation,
 } from '@levante/db';
-import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
+import { type Actor, badInput, conflict, counted, notFound, themOrIt, validate } from '@levante/domain';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { liveMachines } from '../machines/live-machines.ts';
@@ -260,7 +260,7 @@ export class AccountCommands {
       const machineCount = await liveMachines(tx, { accountId, projectId });
       if (machineCount > 0) {
         throw conflict(
-          `Project ${project.name} still has ${machineCount} machine(s) on this account; delete them first.`,
+          `Project ${project.name} still has ${counted(machineCount, 'machine')} on this account; delete ${themOrIt(machineCount)} first.`,
         );
       }
       const removed = await tx
@@ -285,7 +285,9 @@ export class AccountCommands {
       const account = await this.#loadWritable(tx, actor, accountId);
       const machineCount = await liveMachines(tx, { accountId });
       if (machineCount > 0) {
-        throw conflict(`This account still has ${machineCount} machine(s); delete them before the account.`);
+        throw conflict(
+          `This account still has ${counted(machineCount, 'machine')}; delete ${themOrIt(machineCount)} before the account.`,
+        );
       }
       await tx.delete(providerAccounts).where(eq(providerAccounts.id, accountId));
       await record({

@@ -11,7 +11,7 @@ import {
   type Transaction,
   uniqueViolation,
 } from '@levante/db';
-import { type Actor, badInput, conflict, notFound, validate } from '@levante/domain';
+import { type Actor, badInput, conflict, counted, notFound, themOrIt, validate } from '@levante/domain';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { apply as applyMergePatch } from 'json-merge-patch';
 import { z } from 'zod';
@@ -99,7 +99,7 @@ export class ProviderCommands {
         subjectType: 'Provider',
         subjectId: provider.id,
         summary: `Provider ${provider.name} (${provider.kind}) was registered, visible to ${
-          data.visibility === 'all' ? 'all projects' : `${data.projectIds.length} project(s)`
+          data.visibility === 'all' ? 'all projects' : counted(data.projectIds.length, 'project')
         }.`,
         after: { name: provider.name, kind: provider.kind, visibility: provider.visibility },
       });
@@ -224,7 +224,7 @@ export class ProviderCommands {
         projectId: null,
         subjectType: 'Provider',
         subjectId: providerId,
-        summary: `Provider ${provider.name} is now visible to ${visibility === 'all' ? 'all projects' : `${projectIds.length} project(s)`}.`,
+        summary: `Provider ${provider.name} is now visible to ${visibility === 'all' ? 'all projects' : counted(projectIds.length, 'project')}.`,
         after: { visibility },
       });
       return provider;
@@ -254,7 +254,7 @@ export class ProviderCommands {
       const n = accounts?.n ?? 0;
       if (n > 0) {
         throw conflict(
-          `Provider ${provider.name} still has ${n} account${n === 1 ? '' : 's'}; the projects that brought ${n === 1 ? 'it' : 'them'} must delete ${n === 1 ? 'it' : 'them'} first.`,
+          `Provider ${provider.name} still has ${counted(n, 'account')}; the projects that brought ${themOrIt(n)} must delete ${themOrIt(n)} first.`,
         );
       }
       // Without accounts, no machine lives on its hosts: they hold only history, which keeps no host.
@@ -275,9 +275,7 @@ export class ProviderCommands {
         subjectType: 'Provider',
         subjectId: providerId,
         summary: `Provider ${provider.name} (${provider.kind}) was deleted${
-          removedHosts.length > 0
-            ? `, with its ${removedHosts.length} host${removedHosts.length === 1 ? '' : 's'}`
-            : ''
+          removedHosts.length > 0 ? `, with its ${counted(removedHosts.length, 'host')}` : ''
         }.`,
         before: { name: provider.name, kind: provider.kind, hosts: removedHosts.length },
       });

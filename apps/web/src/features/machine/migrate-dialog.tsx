@@ -7,7 +7,7 @@ import { ErrorMessage, Loading } from '@/components/feedback';
 import { type Machine, MIGRATE_MACHINE } from '@/graphql/machines';
 import { HOSTS } from '@/graphql/placement';
 import type { Job } from '@/graphql/types';
-import { formatMemory, formatStorage } from '@/lib/format';
+import { formatCount, formatMemory, formatStorage } from '@/lib/format';
 import { migrationTargets } from './migration-targets';
 
 /**
@@ -85,7 +85,7 @@ export function MigrateDialog(props: {
             <span className="choice-sub">
               {host.hypervisor} · free {Math.max(0, free.vcpus)} vCPU ·{' '}
               {formatMemory(Math.max(0, free.memoryMiB))} · {formatStorage(Math.max(0, free.diskGiB))} ·{' '}
-              {host.machines.length + host.otherMachines} machine(s)
+              {formatCount(host.machines.length + host.otherMachines, 'machine')}
             </span>
             {blocker ? <span className="choice-warn">{blocker}</span> : null}
           </label>
