@@ -5,7 +5,6 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback';
 import { RemovalDialog } from '@/components/removal-dialog';
-import { templateProblem } from '@/features/wizard/template-choices';
 import { DELETE_MACHINE_TEMPLATE, MACHINE_TEMPLATES, type MachineTemplate } from '@/graphql/templates';
 import { formatShape } from '@/lib/format';
 import { labelTags } from '@/lib/labels';
@@ -68,7 +67,7 @@ export function TemplatesPage() {
             </thead>
             <tbody>
               {list.map((t) => {
-                const problem = templateProblem(t);
+                const { problem } = t;
                 return (
                   <tr key={t.id} data-template={t.name}>
                     <td style={{ whiteSpace: 'normal', maxWidth: 280 }}>

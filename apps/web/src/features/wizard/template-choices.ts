@@ -29,23 +29,6 @@ type TemplateParts = Pick<
 >;
 
 /**
- * Why a template cannot create machines now: the API's `problem`, or, should it not say, the part
- * that is gone. Null when it can.
- */
-export function templateProblem(template: TemplateParts): string | null {
-  if (template.problem) return template.problem;
-  const gone = [
-    template.accountId ? null : 'provider account',
-    template.location ? null : 'location',
-    template.image ? null : 'image',
-    template.configuration ? null : 'configuration',
-  ].filter((part) => part !== null);
-  if (gone.length === 0) return null;
-  const parts = gone.length === 1 ? gone[0] : `${gone.slice(0, -1).join(', ')} and ${gone.at(-1)}`;
-  return `Its ${parts} no longer ${gone.length === 1 ? 'exists' : 'exist'}: edit it first.`;
-}
-
-/**
  * The wizard's choices from a template. A part that is gone stays to be chosen (''), so that the
  * wizard can mend the template: `firstStepToChoose` says where to start.
  */
@@ -72,8 +55,7 @@ export function firstStepToChoose(choices: WizardChoices): number {
 
 /** The text of a template in the wizard's picker: its name, and its problem when it has one. */
 export function templateOptionLabel(template: Pick<MachineTemplate, 'name'> & TemplateParts): string {
-  const problem = templateProblem(template);
-  return problem ? `${template.name} — ${problem}` : template.name;
+  return template.problem ? `${template.name} — ${template.problem}` : template.name;
 }
 
 /** The API's rule, repeated here to say it while the name is typed. */

@@ -6,7 +6,7 @@ import { useSearchParams } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { MACHINE_TEMPLATES, type MachineTemplate } from '@/graphql/templates';
 import { readableError } from '@/lib/errors';
-import { templateOptionLabel, templateProblem } from './template-choices';
+import { templateOptionLabel } from './template-choices';
 
 /**
  * "Start from a template", when the project has templates: picking one fills in the wizard, which
@@ -44,8 +44,8 @@ export function TemplatePicker(props: {
   if (templates.error) warning = `Templates could not be read: ${readableError(templates.error).message}`;
   else if (requested && templates.data && !wanted)
     warning = 'The template asked for is not in this project (any more): pick another, or choose each step.';
-  else if (picked && templateProblem(picked))
-    warning = `${picked.name} cannot create machines. ${templateProblem(picked)} Choose what is missing, then update the template.`;
+  else if (picked?.problem)
+    warning = `${picked.name} cannot create machines. ${picked.problem} Choose what is missing, then update the template.`;
   if (list.length === 0 && !warning) return null;
   return (
     <div className="actions template-picker">

@@ -7,7 +7,6 @@ import {
   templateInput,
   templateNameProblem,
   templateOptionLabel,
-  templateProblem,
 } from '../template-choices';
 
 const template: MachineTemplate = {
@@ -67,20 +66,8 @@ describe('a template in the wizard', () => {
     expect(firstStepToChoose(choices)).toBe(2);
     expect(firstStepToChoose(choicesFromTemplate(template))).toBe(4);
     expect(firstStepToChoose(choicesFromTemplate({ ...template, accountId: null }))).toBe(0);
-    expect(templateProblem(gone)).toBe('Image Alpine 3.20 is no longer offered.');
     expect(templateOptionLabel(gone)).toBe('web — Image Alpine 3.20 is no longer offered.');
     expect(templateOptionLabel(template)).toBe('web');
-  });
-
-  it('names the parts that are gone when the API gives no problem', () => {
-    const gone = { ...template, accountId: null, configuration: null };
-    expect(templateProblem(gone)).toBe(
-      'Its provider account and configuration no longer exist: edit it first.',
-    );
-    expect(templateProblem({ ...template, location: null })).toBe(
-      'Its location no longer exists: edit it first.',
-    );
-    expect(templateProblem(template)).toBeNull();
   });
 });
 
