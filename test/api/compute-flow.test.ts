@@ -845,7 +845,7 @@ describe.each(TEST_DATABASE_KINDS)(
         'alice',
       );
       expect(errorCode(busy)).toBe('CONFLICT');
-      expect(busy.errors?.[0]?.message).toMatch(/still has 5 machine\(s\)/);
+      expect(busy.errors?.[0]?.message).toMatch(/still has 5 machines; delete them before the account\./);
       const all = dataOf(
         await call<{ machines: { edges: { node: { id: string; state: string } }[] } }>(
           '{ machines(first: 100) { edges { node { id state } } } }',
