@@ -909,6 +909,49 @@ describe('the web console, in Chromium', () => {
     expect(await row.locator('[data-template-problem]').count()).toBe(0);
     await admin.screenshot({ path: join(SHOTS, 'machine-templates.png') });
 
+    // What someone else saves or deletes meanwhile shows on the page as it happens, without a reload.
+    await markPage(admin);
+    // The switcher's value is the project's id.
+    const projectId = await admin.locator('#project-select').inputValue();
+    const { machineTemplates } = await apiAs<{
+      machineTemplates: {
+        accountId: string;
+        location: { id: string };
+        image: { id: string };
+        configuration: { id: string };
+      }[];
+    }>(
+      admin,
+      'query T($p: ID!) { machineTemplates(projectId: $p) { accountId location { id } image { id } configuration { id } } }',
+      {
+        p: projectId,
+      },
+    );
+    const [parts] = machineTemplates;
+    const { createMachineTemplate: elsewhere } = await apiAs<{ createMachineTemplate: { id: string } }>(
+      admin,
+      'mutation C($input: CreateMachineTemplateInput!) { createMachineTemplate(input: $input) { id } }',
+      {
+        input: {
+          projectId,
+          name: 'made-elsewhere',
+          accountId: parts!.accountId,
+          locationId: parts!.location.id,
+          imageId: parts!.image.id,
+          configurationId: parts!.configuration.id,
+        },
+      },
+    );
+    const elsewhereRow = admin.locator('tr[data-template="made-elsewhere"]');
+    await expect.poll(() => elsewhereRow.isVisible(), LIVE).toBe(true);
+    await apiAs(
+      admin,
+      'mutation D($input: DeleteMachineTemplateInput!) { deleteMachineTemplate(input: $input) { deletedMachineTemplateId } }',
+      { input: { templateId: elsewhere.id } },
+    );
+    await expect.poll(() => elsewhereRow.count(), LIVE).toBe(0);
+    expect(await marker(admin)).toBe('not reloaded');
+
     // A viewer sees it, and nothing to create or delete with.
     const viewer = await newPage();
     await logIn(viewer.page, 'viewer1', VIEWER_PASSWORD);

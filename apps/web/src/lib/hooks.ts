@@ -2,6 +2,7 @@
 
 import { useSubscription } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
+import { EVENTS_LIVE } from '@/graphql/events';
 import { MACHINE_CHANGED, type Machine } from '@/graphql/machines';
 
 export function useDebounced<T>(value: T, ms: number): T {
@@ -47,4 +48,18 @@ export function useDebouncedCallback(fn: () => void, ms: number): () => void {
     timer.current = setTimeout(() => latest.current(), ms);
   });
   return trigger.current;
+}
+
+/**
+ * Calls `onEvent` once a burst of the project's events of these types has passed: a page that
+ * lists what they change reads it again, so that what others do shows without a reload.
+ */
+export function useProjectEvents(projectId: string | null, types: string[], onEvent: () => void): void {
+  const refresh = useDebouncedCallback(onEvent, 150);
+  useSubscription(EVENTS_LIVE, {
+    // `types`: a constant of the caller's module, so that the subscription is not opened again per render.
+    variables: { projectId, types },
+    skip: !projectId,
+    onData: () => refresh(),
+  });
 }

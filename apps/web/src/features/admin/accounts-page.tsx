@@ -16,16 +16,28 @@ import {
 import { PROVIDER_ACCOUNTS, type ProviderAccount, UNMANAGED_MACHINES } from '@/graphql/machines';
 import { PROVIDERS } from '@/graphql/placement';
 import { formatCount, formatDateTime } from '@/lib/format';
+import { useProjectEvents } from '@/lib/hooks';
 import { useProject } from '@/lib/project';
 import { AccountEditDialog } from './account-edit-dialog';
 import { CredentialsFields } from './credentials-form';
 import { type FormValues, fieldsOf, problemsOf, valuesToJson } from './schema-form';
 import { UnmanagedMachines } from './unmanaged-machines';
 
+/** What others do to the project's accounts, which the page shows as it happens. */
+const ACCOUNT_EVENTS = [
+  'account.added',
+  'account.updated',
+  'account.deleted',
+  'account.associated',
+  'account.dissociated',
+  'account.catalog_refreshed',
+];
+
 export function AccountsPage() {
   const { project, projects, canWrite } = useProject();
   const projectId = project?.id ?? '';
   const accounts = useQuery(PROVIDER_ACCOUNTS, { variables: { projectId }, skip: !projectId });
+  useProjectEvents(projectId, ACCOUNT_EVENTS, () => void accounts.refetch());
   const [notice, setNotice] = useState<string | null>(null);
   const [associate, association] = useMutation(ASSOCIATE_ACCOUNT);
   const [dissociate, dissociation] = useMutation(DISSOCIATE_ACCOUNT);

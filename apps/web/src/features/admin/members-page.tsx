@@ -7,6 +7,7 @@ import { ADD_MEMBER, CHANGE_MEMBER_ROLE, PROJECT_MEMBERS, REMOVE_MEMBER } from '
 import type { ProjectRole } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
+import { useProjectEvents } from '@/lib/hooks';
 import { useProject } from '@/lib/project';
 import { useSession } from '@/lib/session';
 
@@ -17,6 +18,8 @@ const ROLES: readonly { role: ProjectRole; help: string }[] = [
   { role: 'VIEWER', help: 'sees the project, its members, resources and activity' },
 ];
 
+const MEMBERSHIP_EVENTS = ['membership.added', 'membership.role_changed', 'membership.removed'];
+
 export function MembersPage() {
   const { user } = useSession();
   const { project, canManage } = useProject();
@@ -25,6 +28,7 @@ export function MembersPage() {
     variables: { id: projectId, first: 100 },
     skip: !projectId,
   });
+  useProjectEvents(projectId, MEMBERSHIP_EVENTS, () => void refetch());
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<ProjectRole>('MEMBER');
   const [notice, setNotice] = useState<string | null>(null);

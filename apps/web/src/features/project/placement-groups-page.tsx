@@ -13,6 +13,7 @@ import {
 import type { PlacementPolicy } from '@/graphql/types';
 import { readableError } from '@/lib/errors';
 import { formatCount } from '@/lib/format';
+import { useMachineChanges, useProjectEvents } from '@/lib/hooks';
 import { useProject } from '@/lib/project';
 
 const POLICIES: Record<PlacementPolicy, string> = {
@@ -21,10 +22,16 @@ const POLICIES: Record<PlacementPolicy, string> = {
 };
 
 /** The project's placement groups: what the create wizard offers, and how many machines each holds. */
+const GROUP_EVENTS = ['placement_group.created', 'placement_group.deleted'];
+
 export function PlacementGroupsPage() {
   const { project, canWrite } = useProject();
   const projectId = project?.id ?? '';
   const groups = useQuery(PLACEMENT_GROUPS, { variables: { projectId }, skip: !projectId });
+  // Groups others add or delete, and machines joining or leaving them (their counts).
+  const refetchGroups = () => void groups.refetch();
+  useProjectEvents(projectId, GROUP_EVENTS, refetchGroups);
+  useMachineChanges(projectId || null, refetchGroups);
   const [create, creating] = useMutation(CREATE_PLACEMENT_GROUP);
   const [remove, removal] = useMutation(DELETE_PLACEMENT_GROUP);
   const [deleting, setDeleting] = useState<PlacementGroup | null>(null);

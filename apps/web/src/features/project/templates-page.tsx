@@ -7,14 +7,19 @@ import { EmptyState, ErrorMessage, Loading, Notice } from '@/components/feedback
 import { RemovalDialog } from '@/components/removal-dialog';
 import { DELETE_MACHINE_TEMPLATE, MACHINE_TEMPLATES, type MachineTemplate } from '@/graphql/templates';
 import { formatShape } from '@/lib/format';
+import { useProjectEvents } from '@/lib/hooks';
 import { labelTags } from '@/lib/labels';
 import { useProject } from '@/lib/project';
 
 /** The project's machine templates: what the create wizard can start from, and whether each still can. */
+/** What others do to the project's templates, which the page shows as it happens. */
+const TEMPLATE_EVENTS = ['machine_template.created', 'machine_template.updated', 'machine_template.deleted'];
+
 export function TemplatesPage() {
   const { project, canWrite } = useProject();
   const projectId = project?.id ?? '';
   const templates = useQuery(MACHINE_TEMPLATES, { variables: { projectId }, skip: !projectId });
+  useProjectEvents(projectId, TEMPLATE_EVENTS, () => void templates.refetch());
   const [remove, removal] = useMutation(DELETE_MACHINE_TEMPLATE);
   const [deleting, setDeleting] = useState<MachineTemplate | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
