@@ -721,6 +721,24 @@ describe('the web console, in Chromium', () => {
     const spare = admin.locator('tr[data-provider="Spare site"]');
     await expect.poll(() => spare.isVisible(), LIVE).toBe(true);
 
+    // Another admin's registration and deletion show as they happen, without a reload.
+    await markPage(admin);
+    const { registerProvider } = await apiAs<{ registerProvider: { id: string } }>(
+      admin,
+      'mutation R { registerProvider(input: { kind: "local", name: "Elsewhere" }) { id } }',
+    );
+    const elsewhere = admin.locator('tr[data-provider="Elsewhere"]');
+    await expect.poll(() => elsewhere.isVisible(), LIVE).toBe(true);
+    await apiAs(
+      admin,
+      'mutation D($id: ID!) { deleteProvider(input: { providerId: $id }) { deletedProviderId } }',
+      {
+        id: registerProvider.id,
+      },
+    );
+    await expect.poll(() => elsewhere.count(), LIVE).toBe(0);
+    expect(await marker(admin)).toBe('not reloaded');
+
     // The embedded provider (renamed above) holds the admin's account.
     await admin
       .locator('tr[data-provider="Levante lab"]')

@@ -55,11 +55,28 @@ export function useDebouncedCallback(fn: () => void, ms: number): () => void {
  * lists what they change reads it again, so that what others do shows without a reload.
  */
 export function useProjectEvents(projectId: string | null, types: string[], onEvent: () => void): void {
+  useEventsOfTypes(projectId, types, onEvent, !projectId);
+}
+
+/**
+ * The same for the platform's pages: these events in every project the person may see, and the
+ * platform's own (providers, users), which only platform admins see.
+ */
+export function usePlatformEvents(types: string[], onEvent: () => void): void {
+  useEventsOfTypes(null, types, onEvent, false);
+}
+
+function useEventsOfTypes(
+  projectId: string | null,
+  types: string[],
+  onEvent: () => void,
+  skip: boolean,
+): void {
   const refresh = useDebouncedCallback(onEvent, 150);
   useSubscription(EVENTS_LIVE, {
     // `types`: a constant of the caller's module, so that the subscription is not opened again per render.
     variables: { projectId, types },
-    skip: !projectId,
+    skip,
     onData: () => refresh(),
   });
 }

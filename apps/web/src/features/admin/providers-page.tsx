@@ -14,6 +14,7 @@ import {
 } from '@/graphql/admin';
 import type { ProviderVisibility } from '@/graphql/types';
 import { formatDateTime } from '@/lib/format';
+import { usePlatformEvents } from '@/lib/hooks';
 import { useProject } from '@/lib/project';
 import { AdminOnly } from './admin-guard';
 import { ProviderEditDialog } from './provider-edit-dialog';
@@ -22,6 +23,7 @@ import { parseSettings } from './settings-json';
 function Providers() {
   const { projects } = useProject();
   const providers = useQuery(ADMIN_PROVIDERS);
+  usePlatformEvents(PROVIDER_EVENTS, () => void providers.refetch());
   const kinds = useQuery(PROVIDER_KINDS);
   const [register, registering] = useMutation(REGISTER_PROVIDER);
   const [visibility, changing] = useMutation(SET_PROVIDER_VISIBILITY);
@@ -274,6 +276,15 @@ function Providers() {
     </>
   );
 }
+
+/** What other admins do to providers (and accounts, which the page counts), shown as it happens. */
+const PROVIDER_EVENTS = [
+  'provider.registered',
+  'provider.updated',
+  'provider.deleted',
+  'account.added',
+  'account.deleted',
+];
 
 export function ProvidersPage() {
   return (

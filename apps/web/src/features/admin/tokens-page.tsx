@@ -6,9 +6,14 @@ import { CopyButton } from '@/components/copy-button';
 import { EmptyState, ErrorMessage, Loading } from '@/components/feedback';
 import { API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN } from '@/graphql/admin';
 import { formatDateTime } from '@/lib/format';
+import { usePlatformEvents } from '@/lib/hooks';
+
+const TOKEN_EVENTS = ['api_token.created', 'api_token.revoked'];
 
 export function TokensPage() {
   const { data, loading, error, refetch } = useQuery(API_TOKENS, { variables: { first: 100 } });
+  // One's tokens, made or revoked elsewhere (another tab, a script with a session).
+  usePlatformEvents(TOKEN_EVENTS, () => void refetch());
   const [create, creating] = useMutation(CREATE_API_TOKEN);
   const [revoke, revoking] = useMutation(REVOKE_API_TOKEN);
   const [name, setName] = useState('');

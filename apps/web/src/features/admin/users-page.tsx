@@ -6,7 +6,7 @@ import { CopyButton } from '@/components/copy-button';
 import { ErrorMessage, Loading, Notice } from '@/components/feedback';
 import { CREATE_USER, UPDATE_USER, USERS } from '@/graphql/admin';
 import { formatDateTime } from '@/lib/format';
-import { useDebounced } from '@/lib/hooks';
+import { useDebounced, usePlatformEvents } from '@/lib/hooks';
 import { useSession } from '@/lib/session';
 import { AdminOnly } from './admin-guard';
 
@@ -17,6 +17,7 @@ function Users() {
   const { data, loading, error, refetch } = useQuery(USERS, {
     variables: { first: 100, search: debounced || null },
   });
+  usePlatformEvents(USER_EVENTS, () => void refetch());
   const [update, updating] = useMutation(UPDATE_USER);
   const [create, creating] = useMutation(CREATE_USER);
   const [username, setUsername] = useState('');
@@ -191,6 +192,8 @@ function Users() {
     </>
   );
 }
+
+const USER_EVENTS = ['user.created', 'user.updated', 'user.password_reset'];
 
 export function UsersPage() {
   return (
