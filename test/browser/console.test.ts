@@ -968,6 +968,20 @@ describe('the web console, in Chromium', () => {
       { input: { templateId: elsewhere.id } },
     );
     await expect.poll(() => elsewhereRow.count(), LIVE).toBe(0);
+    // So does a rename of the project, in the switcher.
+    const rename = (name: string) =>
+      apiAs(
+        admin,
+        'mutation U($input: UpdateProjectInput!) { updateProject(input: $input) { project { id } } }',
+        {
+          input: { id: projectId, name },
+        },
+      );
+    const chosen = admin.locator('#project-select option:checked');
+    await rename(`${RENAMED} live`);
+    await expect.poll(() => chosen.textContent(), LIVE).toContain(`${RENAMED} live`);
+    await rename(RENAMED);
+    await expect.poll(() => chosen.textContent(), LIVE).toBe(`${RENAMED} · owner`);
     expect(await marker(admin)).toBe('not reloaded');
 
     // A viewer sees it, and nothing to create or delete with.

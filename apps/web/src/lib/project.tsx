@@ -13,6 +13,7 @@ import {
 } from 'react';
 import { PROJECTS, type ProjectSummary } from '@/graphql/identity';
 import type { Connection, ProjectRole } from '@/graphql/types';
+import { usePlatformEvents } from './hooks';
 import { useSession } from './session';
 
 export interface ProjectContextValue {
@@ -88,6 +89,19 @@ function useLaterPages(first: Connection<ProjectSummary> | undefined) {
   return later && later.after === after ? later.projects : [];
 }
 
+/**
+ * What changes the list of projects or one's role in them, done elsewhere: the switcher, the
+ * pages' names and what one may do follow at once.
+ */
+const PROJECT_EVENTS = [
+  'project.created',
+  'project.updated',
+  'project.deleted',
+  'membership.added',
+  'membership.role_changed',
+  'membership.removed',
+];
+
 const WRITERS: readonly ProjectRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 const MANAGERS: readonly ProjectRole[] = ['OWNER', 'ADMIN'];
 
@@ -95,6 +109,7 @@ export function ProjectProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
   const storageKey = `levante.project.${user?.id ?? 'anonymous'}`;
   const { data, loading, error, refetch } = useQuery(PROJECTS, { variables: PROJECT_LIST });
+  usePlatformEvents(PROJECT_EVENTS, () => void refetch());
   const later = useLaterPages(data?.projects);
   const stored = useSyncExternalStore(
     subscribe,
