@@ -8,7 +8,7 @@ import {
   toConfigurationNode,
   toImageNode,
 } from '../providers/provider.types.ts';
-import { MachineLocationRef, MachineProviderRef } from './machine.types.ts';
+import { MachineLocationRef, MachineProviderRef, toLocationRef, toProviderRef } from './machine.types.ts';
 
 @ObjectType('MachineTemplate', {
   description:
@@ -78,12 +78,8 @@ export const toMachineTemplateNode = (view: MachineTemplateView): MachineTemplat
     description: template.description,
     accountId: account ? toGlobalId('ProviderAccount', account.id) : null,
     accountName: account?.name ?? null,
-    provider: provider
-      ? { id: toGlobalId('Provider', provider.id), name: provider.name, kind: provider.kind }
-      : null,
-    location: location
-      ? { id: toGlobalId('Location', location.id), ref: location.ref, name: location.name }
-      : null,
+    provider: provider ? toProviderRef(provider) : null,
+    location: location ? toLocationRef(location) : null,
     image: image ? toImageNode(image) : null,
     configuration: configuration ? toConfigurationNode(configuration) : null,
     placementGroupId: placementGroup ? toGlobalId('PlacementGroup', placementGroup.id) : null,

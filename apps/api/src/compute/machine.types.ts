@@ -1,4 +1,4 @@
-import type { JobRow } from '@levante/db';
+import type { JobRow, LocationRow, ProviderRow } from '@levante/db';
 import { type Actor, allowedActions, type MachineState, toGlobalId } from '@levante/domain';
 import {
   type CreatedMachine,
@@ -30,6 +30,18 @@ export class MachineLocationRef {
   @Field(() => String)
   name!: string;
 }
+
+export const toProviderRef = (provider: ProviderRow): MachineProviderRef => ({
+  id: toGlobalId('Provider', provider.id),
+  name: provider.name,
+  kind: provider.kind,
+});
+
+export const toLocationRef = (location: LocationRow): MachineLocationRef => ({
+  id: toGlobalId('Location', location.id),
+  ref: location.ref,
+  name: location.name,
+});
 
 @ObjectType('MachineHost')
 export class MachineHostRef {
@@ -117,8 +129,8 @@ export function toMachineNode({
     allowedActions: allowedActions(machine.state as MachineState) as string[] as MachineActionEnum[],
     projectId: toGlobalId('Project', machine.projectId),
     accountId: gid('ProviderAccount', machine.accountId),
-    provider: { id: toGlobalId('Provider', provider.id), name: provider.name, kind: provider.kind },
-    location: { id: toGlobalId('Location', location.id), ref: location.ref, name: location.name },
+    provider: toProviderRef(provider),
+    location: toLocationRef(location),
     host: host ? { id: toGlobalId('Host', host.id), name: host.name, cluster: host.cluster } : null,
     imageId: gid('MachineImage', machine.imageId),
     imageName,

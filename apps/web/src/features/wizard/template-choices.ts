@@ -39,9 +39,7 @@ export function choicesFromTemplate(template: TemplateParts): WizardChoices {
     imageId: template.image?.id ?? '',
     configurationId: template.configuration?.id ?? '',
     placementGroupId: template.placementGroupId ?? '',
-    labels: labelRows(
-      Object.fromEntries(Object.entries(template.labels ?? {}).map(([key, value]) => [key, String(value)])),
-    ),
+    labels: labelRows(template.labels),
     userData: template.userData ?? '',
   };
 }
